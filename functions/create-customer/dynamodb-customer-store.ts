@@ -1,0 +1,321 @@
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { customersTable } from '../../lib/customers-table.ts';
+import {
+  type CreateCustomerResult,
+  type CustomerStore,
+  type NewCustomer,
+  type StoredCustomer,
+  StoreUnavailableError,
+} from './customer-store.ts';
+import { slugCandidate } from './rules/slug-candidate.ts';
+
+/**
+ * How old a claim must be before a signup may take it over when no customer holds its slug. Longer
+ * than the function's timeout, so no live signup is still about to write the customer.
+ */
+export const CLAIM_GRACE_MS = 60_000;
+
+const PK = customersTable.partitionKey;
+const SLUG = customersTable.slugIndex.partitionKey;
+
+export const customerKey = (emailKey: string): string => `customer#${emailKey}`;
+export const slugClaimKey = (slug: string): string => `slug#${slug}`;
+export const slugHintKey = (slugBase: string): string => `slug-next#${slugBase}`;
+
+/** The claim item on a slug, besides its key. */
+export interface SlugClaim {
+  email_key: string;
+  /** ISO time of the write, for the grace period. */
+  claimed_at: string;
+  /** Tells this signup's claim from a later one of the same e-mail, even within one millisecond. */
+  claim_id: string;
+}
+
+interface CustomerItem {
+  email: string;
+  first_name: string;
+  last_name: string;
+  slug: string;
+  date_of_birth: string | null;
+  address: null;
+  last_purchase_date: null;
+  password: string;
+  created_at: string;
+  is_active: boolean;
+}
+
+interface HeldClaim {
+  slug: string;
+  index: number;
+  claimId: string;
+  /** Every index from the hint up to this one (excluded) holds a stored customer's slug. */
+  storedBelow: number;
+}
+
+/** The hint of a base: every index below `next` holds a stored customer's slug. */
+interface SlugHint {
+  next: number;
+  stored: boolean;
+}
+
+const STORE_FAULT_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'TimeoutError',
+]);
+const NETWORK_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+const isStoreFault = (error: unknown): boolean => {
+  if (!(error instanceof Error)) return false;
+  const { code, $metadata } = error as { code?: unknown; $metadata?: { httpStatusCode?: number } };
+  return (
+    STORE_FAULT_NAMES.has(error.name) ||
+    (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) ||
+    ($metadata?.httpStatusCode ?? 0) >= 500
+  );
+};
+
+const isConditionalCheckFailed = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+const translateFaults = async <T>(work: () => Promise<T>): Promise<T> => {
+  try {
+    return await work();
+  } catch (error) {
+    if (isStoreFault(error)) throw new StoreUnavailableError('The customer store did not answer.', { cause: error });
+    throw error;
+  }
+};
+
+/** For writes that only tidy up or save later requests: a fault must not fail a signup that is decided. */
+const bestEffort = async (work: () => Promise<unknown>): Promise<void> => {
+  try {
+    await work();
+  } catch (error) {
+    if (!isStoreFault(error)) throw error;
+  }
+};
+
+const toStoredCustomer = (item: CustomerItem): StoredCustomer => ({
+  email: item.email,
+  firstName: item.first_name,
+  lastName: item.last_name,
+  slug: item.slug,
+  dateOfBirth: item.date_of_birth,
+  createdAt: item.created_at,
+  isActive: item.is_active,
+});
+
+/**
+ * The store on the customers table, with single-item conditional writes only (dynalite has no
+ * transactions). A signup claims a slug, then puts the customer; the customer put decides the e-mail.
+ * A claim whose customer never got written is taken over after `CLAIM_GRACE_MS`, at once by a signup
+ * of the same e-mail (a retry), so nothing half-written blocks a later signup.
+ */
+export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableName: string): CustomerStore => {
+  const read = async (pk: string, attributes: readonly string[]): Promise<Record<string, unknown> | undefined> => {
+    const { Item } = await db.send(
+      new GetCommand({
+        TableName: tableName,
+        Key: { [PK]: pk },
+        ConsistentRead: true,
+        ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name])),
+      }),
+    );
+    return Item;
+  };
+
+  const readHint = async (slugBase: string): Promise<SlugHint> => {
+    const item = await read(slugHintKey(slugBase), ['next']);
+    return typeof item?.next === 'number' ? { next: item.next, stored: true } : { next: 1, stored: false };
+  };
+
+  /** Moves the hint from what this signup read; a hint only saves requests, so losing a race is fine. */
+  const raiseHint = async (slugBase: string, hint: SlugHint, next: number): Promise<void> => {
+    try {
+      await db.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { [PK]: slugHintKey(slugBase) },
+          UpdateExpression: 'SET #next = :next',
+          ...(hint.stored
+            ? {
+                ConditionExpression: '#next = :from',
+                ExpressionAttributeNames: { '#next': 'next' },
+                ExpressionAttributeValues: { ':next': next, ':from': hint.next },
+              }
+            : {
+                ConditionExpression: 'attribute_not_exists(#pk)',
+                ExpressionAttributeNames: { '#next': 'next', '#pk': PK },
+                ExpressionAttributeValues: { ':next': next },
+              }),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  };
+
+  const customerHoldsSlug = async (emailKey: string, slug: string): Promise<boolean> =>
+    (await read(customerKey(emailKey), [SLUG]))?.[SLUG] === slug;
+
+  /** Writes this signup's claim on `slug` if `condition` holds on the claim item there. */
+  const writeClaim = async (
+    slug: string,
+    claim: SlugClaim,
+    condition: { expression: string; names: Record<string, string>; values: Record<string, unknown> },
+  ): Promise<boolean> => {
+    try {
+      await db.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { [PK]: slugClaimKey(slug), ...claim },
+          ConditionExpression: condition.expression,
+          ExpressionAttributeNames: condition.names,
+          ExpressionAttributeValues: condition.values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return false;
+      throw error;
+    }
+  };
+
+  /**
+   * Claims the first slug of the base, from the hint on, that no live claim holds. A claim of the
+   * same e-mail is taken at once: it is a failed earlier attempt or a concurrent duplicate, and only
+   * one of those can store the customer (see `releaseClaim`).
+   */
+  const claimFirstFreeSlug = async (slugBase: string, emailKey: string, from: number): Promise<HeldClaim> => {
+    let storedBelow = from;
+    let index = from;
+    for (;;) {
+      const slug = slugCandidate(slugBase, index);
+      const claim: SlugClaim = { email_key: emailKey, claimed_at: new Date().toISOString(), claim_id: randomUUID() };
+      const held = { slug, index, claimId: claim.claim_id, storedBelow };
+      const claimed = await writeClaim(slug, claim, {
+        expression: 'attribute_not_exists(#pk) OR #emailKey = :emailKey',
+        names: { '#pk': PK, '#emailKey': 'email_key' },
+        values: { ':emailKey': emailKey },
+      });
+      if (claimed) return held;
+
+      const holder = (await read(slugClaimKey(slug), ['email_key', 'claimed_at', 'claim_id'])) as
+        | SlugClaim
+        | undefined;
+      // Released since the attempt: the same slug is free again.
+      if (holder === undefined) continue;
+      const stale = Date.parse(holder.claimed_at) <= Date.now() - CLAIM_GRACE_MS;
+      // Only worth a read while the hint could still move past it, or before a takeover.
+      const inUse = (storedBelow === index || stale) && (await customerHoldsSlug(holder.email_key, slug));
+      if (inUse && storedBelow === index) storedBelow = index + 1;
+      if (!inUse && stale) {
+        const takenOver = await writeClaim(slug, claim, {
+          expression: '#claimId = :staleClaimId',
+          names: { '#claimId': 'claim_id' },
+          values: { ':staleClaimId': holder.claim_id },
+        });
+        if (takenOver) return held;
+      }
+      index += 1;
+    }
+  };
+
+  /** Frees the claim of a signup that lost the e-mail, unless the winner's slug rests on it. */
+  const releaseClaim = async (emailKey: string, held: HeldClaim): Promise<void> => {
+    if (await customerHoldsSlug(emailKey, held.slug)) return;
+    try {
+      await db.send(
+        new DeleteCommand({
+          TableName: tableName,
+          Key: { [PK]: slugClaimKey(held.slug) },
+          ConditionExpression: '#claimId = :claimId',
+          ExpressionAttributeNames: { '#claimId': 'claim_id' },
+          ExpressionAttributeValues: { ':claimId': held.claimId },
+        }),
+      );
+    } catch (error) {
+      // Another signup of this e-mail took the claim over: it is theirs to keep or free.
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  };
+
+  return {
+    isEmailTaken: (emailKey) => translateFaults(async () => (await read(customerKey(emailKey), [PK])) !== undefined),
+
+    createCustomer: (customer: NewCustomer) =>
+      translateFaults(async (): Promise<CreateCustomerResult> => {
+        const hint = await readHint(customer.slugBase);
+        const held = await claimFirstFreeSlug(customer.slugBase, customer.emailKey, hint.next);
+        const item: CustomerItem = {
+          email: customer.email,
+          first_name: customer.firstName,
+          last_name: customer.lastName,
+          slug: held.slug,
+          date_of_birth: customer.dateOfBirth,
+          address: null,
+          last_purchase_date: null,
+          password: customer.passwordHash,
+          created_at: new Date().toISOString(),
+          is_active: true,
+        };
+        try {
+          await db.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { [PK]: customerKey(customer.emailKey), ...item },
+              ConditionExpression: 'attribute_not_exists(#pk)',
+              ExpressionAttributeNames: { '#pk': PK },
+            }),
+          );
+        } catch (error) {
+          if (!isConditionalCheckFailed(error)) throw error;
+          // A claim left behind is taken over later, so a fault here must not hide the answer.
+          await bestEffort(() => releaseClaim(customer.emailKey, held));
+          return { ok: false, reason: 'email-taken' };
+        }
+        // This index is now stored too, so the hint may pass it if every one before it is stored.
+        const next = held.storedBelow === held.index ? held.index + 1 : held.storedBelow;
+        if (next > hint.next) await bestEffort(() => raiseHint(customer.slugBase, hint, next));
+        return { ok: true, customer: toStoredCustomer(item) };
+      }),
+
+    findBySlug: (slug) =>
+      translateFaults(async () => {
+        const { Items } = await db.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: customersTable.slugIndex.indexName,
+            KeyConditionExpression: '#slug = :slug',
+            ExpressionAttributeNames: { '#slug': SLUG },
+            ExpressionAttributeValues: { ':slug': slug },
+          }),
+        );
+        const item = Items?.[0] as CustomerItem | undefined;
+        return item === undefined ? undefined : toStoredCustomer(item);
+      }),
+  };
+};

@@ -1,0 +1,56 @@
+/**
+ * The signup request body, as JSON Schema: the one source of truth for the request's shape. The
+ * validator checks the body against it (compiled at build time by scripts/compile-schemas.ts) and
+ * the OpenAPI reference is generated from it. The field rules themselves (trimming, Django's
+ * validators and their exact messages) live in rules/, since JSON Schema cannot say them.
+ */
+export const signupRequestSchema = {
+  $id: 'SignupRequest',
+  title: 'Signup request',
+  description:
+    'A new customer. Every field is checked and all errors are reported at once; unknown and read-only fields are ignored.',
+  type: 'object',
+  properties: {
+    email: {
+      description:
+        "Trimmed. Django's EmailValidator rules, at most 254 characters; stored with its domain lower-cased. One account per address, compared case-insensitively.",
+      examples: ['john@example.com'],
+    },
+    first_name: {
+      description: 'Trimmed, 1 to 150 characters (code points). Numbers are turned into text.',
+      examples: ['John'],
+    },
+    last_name: {
+      description: 'Trimmed, 1 to 150 characters (code points). Numbers are turned into text.',
+      examples: ['Doe'],
+    },
+    password: {
+      description:
+        "Never trimmed. Django's validators: at least 8 characters, not too common, not entirely numeric, not too similar to the names or e-mail; at most 72 UTF-8 bytes.",
+      examples: ['SecureP@ssw0rd123'],
+    },
+    password2: {
+      description: 'The password again; never trimmed.',
+      examples: ['SecureP@ssw0rd123'],
+    },
+    date_of_birth: {
+      description: 'Optional, may be null. YYYY-MM-DD (month and day may have one digit), a real date, not in the future (UTC).',
+      examples: ['1990-01-15'],
+    },
+  },
+} as const;
+
+/**
+ * The fields the contract requires. Kept out of the validated schema: a missing field is a field
+ * error (`This field is required.`), reported with every other, not a malformed request.
+ */
+export const requiredSignupFields = ['email', 'first_name', 'last_name', 'password', 'password2'] as const;
+
+/** What the validator checks: an API Gateway event whose parsed body is a JSON object (a dictionary). */
+export const signupEventSchema = {
+  type: 'object',
+  required: ['body'],
+  properties: {
+    body: signupRequestSchema,
+  },
+} as const;

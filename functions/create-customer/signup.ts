@@ -1,0 +1,59 @@
+import type { CustomerStore, StoredCustomer } from './customer-store.ts';
+import type { PasswordHasher } from './password-hasher.ts';
+import { messages } from './rules/messages.ts';
+import { checkSignup, type FieldErrors, type SubmittedFields } from './rules/signup-form.ts';
+
+/** The customer as the contract answers it: exactly these seven keys. */
+export interface CustomerRepresentation {
+  email: string;
+  first_name: string;
+  last_name: string;
+  slug: string;
+  date_of_birth: string | null;
+  address: null;
+  last_purchase_date: null;
+}
+
+export type SignupOutcome =
+  | { outcome: 'created'; customer: CustomerRepresentation }
+  | { outcome: 'invalid'; errors: FieldErrors; emailTaken: boolean };
+
+export interface SignupDependencies {
+  store: CustomerStore;
+  hasher: PasswordHasher;
+  isCommonPassword: () => Promise<(candidate: string) => boolean>;
+  now: () => Date;
+}
+
+const represent = (customer: StoredCustomer): CustomerRepresentation => ({
+  email: customer.email,
+  first_name: customer.firstName,
+  last_name: customer.lastName,
+  slug: customer.slug,
+  date_of_birth: customer.dateOfBirth,
+  address: null,
+  last_purchase_date: null,
+});
+
+const withEmailTaken = (errors: FieldErrors): FieldErrors => ({ ...errors, email: [messages.emailTaken] });
+
+/**
+ * The signup use case: check every field, refuse invalid input and taken e-mails before any hashing,
+ * then hash and store; the store's conditional write stays the authority on uniqueness.
+ */
+export const createSignup =
+  ({ store, hasher, isCommonPassword, now }: SignupDependencies) =>
+  async (submitted: SubmittedFields): Promise<SignupOutcome> => {
+    const check = checkSignup(submitted, {
+      today: now().toISOString().slice(0, 10),
+      isCommonPassword: await isCommonPassword(),
+    });
+    const emailTaken = check.emailKey !== undefined && (await store.isEmailTaken(check.emailKey));
+    if (check.signup === undefined || emailTaken) {
+      return { outcome: 'invalid', errors: emailTaken ? withEmailTaken(check.errors) : check.errors, emailTaken };
+    }
+    const { password, ...signup } = check.signup;
+    const created = await store.createCustomer({ ...signup, passwordHash: await hasher.hash(password) });
+    if (!created.ok) return { outcome: 'invalid', errors: withEmailTaken(check.errors), emailTaken: true };
+    return { outcome: 'created', customer: represent(created.customer) };
+  };

@@ -1,0 +1,37 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+/**
+ * The customers table, defined once: the CDK stack and the local store both build it from here,
+ * so the table that tests run against is the table that is deployed.
+ *
+ * One partition key holds several kinds of item, told apart by a prefix:
+ * - `customer#<emailKey>`: the customer; its conditional put is the e-mail uniqueness check.
+ * - `slug#<slug>`: the claim on a slug; its conditional put is the slug uniqueness check.
+ * - `slug-next#<base>`: a hint of the next free suffix for a slug base.
+ * - `idempotency#…`: remembered answers to requests with an Idempotency-Key.
+ */
+export const customersTable = {
+  partitionKey: 'pk',
+  /** Only customer items carry `slug`, so the index holds exactly one item per customer. */
+  slugIndex: { indexName: 'slug-index', partitionKey: 'slug' },
+  /** Epoch seconds after which DynamoDB may delete the item (idempotency records). */
+  timeToLiveAttribute: 'expiration',
+} as const;
+
+/** The CreateTable request for the local store and the tests (the stack declares the same shape in CDK). */
+export const createTableInput = (tableName: string): CreateTableCommandInput => ({
+  TableName: tableName,
+  BillingMode: 'PAY_PER_REQUEST',
+  AttributeDefinitions: [
+    { AttributeName: customersTable.partitionKey, AttributeType: 'S' },
+    { AttributeName: customersTable.slugIndex.partitionKey, AttributeType: 'S' },
+  ],
+  KeySchema: [{ AttributeName: customersTable.partitionKey, KeyType: 'HASH' }],
+  GlobalSecondaryIndexes: [
+    {
+      IndexName: customersTable.slugIndex.indexName,
+      KeySchema: [{ AttributeName: customersTable.slugIndex.partitionKey, KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'ALL' },
+    },
+  ],
+});

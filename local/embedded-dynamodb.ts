@@ -1,0 +1,88 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
+import { createTableInput, customersTable } from '../lib/customers-table.ts';
+
+interface DynaliteOptions {
+  /** LevelDB directory; in memory when absent. */
+  path?: string;
+  createTableMs: number;
+  deleteTableMs: number;
+  updateTableMs: number;
+}
+
+// dynalite is CommonJS without type declarations.
+const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
+
+export interface EmbeddedDynamoDb {
+  endpoint: string;
+  /** Stops the server and closes LevelDB, which writes everything out for the next start. */
+  close(): Promise<void>;
+}
+
+/** Starts dynalite in this process on 127.0.0.1 and a free port: in memory, or in LevelDB under `dataDir`. */
+export const startEmbeddedDynamoDb = async ({ dataDir }: { dataDir?: string } = {}): Promise<EmbeddedDynamoDb> => {
+  const server = dynalite({
+    ...(dataDir === undefined ? {} : { path: dataDir }),
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        // dynalite's close waits for the HTTP server, then for pending writes, then closes LevelDB.
+        server.close((error) => (error ? reject(error) : resolve()));
+        // Kept-alive client sockets would hold the HTTP server open.
+        server.closeIdleConnections();
+      }),
+  };
+};
+
+/** Creates the customers table unless it exists, waits until it is active, and enables TTL where supported. */
+export const ensureTable = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+    } catch (createError) {
+      // Created by another process meanwhile.
+      if (!(createError instanceof Error && createError.name === 'ResourceInUseException')) throw createError;
+    }
+  }
+  // dynalite flips the table to ACTIVE just after answering, so poll briefly rather than the default 20 s.
+  await waitUntilTableExists({ client, minDelay: 0.02, maxDelay: 1, maxWaitTime: 60 }, { TableName: tableName });
+  await enableTimeToLive(client, tableName);
+};
+
+const enableTimeToLive = async (client: DynamoDBClient, tableName: string): Promise<void> => {
+  const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const status = TimeToLiveDescription?.TimeToLiveStatus;
+  if (status === 'ENABLED' || status === 'ENABLING') return;
+  try {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: customersTable.timeToLiveAttribute, Enabled: true },
+      }),
+    );
+  } catch (error) {
+    // dynalite has no UpdateTimeToLive (nor expiry): expired idempotency records must be ignored on read.
+    if (!(error instanceof Error && error.name === 'UnknownOperationException')) throw error;
+  }
+};

@@ -1,0 +1,95 @@
+/**
+ * `npm start`: the signup API on this machine. The same handler Lambda runs, behind a small HTTP
+ * server that turns each request into an API Gateway proxy event, on an embedded DynamoDB
+ * (dynalite, kept under DATA_DIR) or on the DynamoDB-compatible endpoint in DYNAMODB_ENDPOINT.
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { resolve } from 'node:path';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createDynamoDbClient } from '../functions/create-customer/dynamodb-client.ts';
+import { createSignupHandler } from '../functions/create-customer/create-signup-handler.ts';
+import { readSettings } from '../functions/create-customer/settings.ts';
+import { localContext, toApiGatewayEvent } from './api-gateway-event.ts';
+import { type EmbeddedDynamoDb, ensureTable, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
+
+/** The deployed function's timeout: the local run keeps the same time budget. */
+const FUNCTION_TIMEOUT_MS = 10_000;
+/** API Gateway refuses larger payloads before the function sees them (it allows 10 MB; a local run needs less). */
+const MAX_FORWARDED_BYTES = 1024 * 1024;
+
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
+  new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_FORWARDED_BYTES) chunks.push(chunk);
+    });
+    request.on('end', () => resolveBody(size <= MAX_FORWARDED_BYTES ? Buffer.concat(chunks) : undefined));
+    request.on('error', reject);
+  });
+
+const send = (response: ServerResponse, result: APIGatewayProxyResult) => {
+  const headers: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
+  response.writeHead(result.statusCode, headers);
+  response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+};
+
+const tooLarge: APIGatewayProxyResult = {
+  statusCode: 413,
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify({ detail: 'Request body is too large.' }),
+};
+
+const serve = (handler: Handler) => async (request: IncomingMessage, response: ServerResponse) => {
+  try {
+    const body = await readBody(request);
+    if (body === undefined) return send(response, tooLarge);
+    send(response, await handler(toApiGatewayEvent(request, body), localContext(FUNCTION_TIMEOUT_MS)));
+  } catch {
+    send(response, {
+      statusCode: 500,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ detail: 'A server error occurred.' }),
+    });
+  }
+};
+
+const main = async () => {
+  const port = Number(process.env.PORT ?? 3000);
+  const environment = { ...process.env, TABLE_NAME: process.env.TABLE_NAME || 'customers' };
+  let embedded: EmbeddedDynamoDb | undefined;
+  if (!environment.DYNAMODB_ENDPOINT) {
+    const dataDir = resolve(process.env.DATA_DIR || '.data');
+    mkdirSync(dataDir, { recursive: true });
+    embedded = await startEmbeddedDynamoDb({ dataDir });
+    environment.DYNAMODB_ENDPOINT = embedded.endpoint;
+  }
+  const settings = readSettings(environment);
+  await ensureTable(createDynamoDbClient({ endpoint: environment.DYNAMODB_ENDPOINT }), settings.tableName);
+
+  const server = createServer(serve(createSignupHandler(settings)));
+  server.listen(port, '127.0.0.1');
+  await new Promise((ready) => server.once('listening', ready));
+  console.log(`Signup API: http://127.0.0.1:${port}/api/v1/customers/`);
+  console.log(
+    embedded ? `Store: embedded DynamoDB in ${resolve(process.env.DATA_DIR || '.data')}` : `Store: ${settings.dynamodbEndpoint}`,
+  );
+
+  const stop = async () => {
+    server.close();
+    server.closeAllConnections();
+    // Closing dynalite writes LevelDB out: the next start on the same DATA_DIR knows every customer.
+    await embedded?.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+};
+
+await main();

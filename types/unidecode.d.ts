@@ -1,0 +1,4 @@
+declare module 'unidecode' {
+  /** ASCII transliteration of Unicode text. */
+  export default function unidecode(text: string): string;
+}
