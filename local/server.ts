@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createDynamoDbClient } from '../functions/create-customer/dynamodb-client.ts';
@@ -76,7 +77,8 @@ const main = async () => {
   const server = createServer(serve(createSignupHandler(settings)));
   server.listen(port, '127.0.0.1');
   await new Promise((ready) => server.once('listening', ready));
-  console.log(`Signup API: http://127.0.0.1:${port}/api/v1/customers/`);
+  const { port: boundPort } = server.address() as AddressInfo;
+  console.log(`Signup API: http://127.0.0.1:${boundPort}/api/v1/customers/`);
   console.log(
     embedded ? `Store: embedded DynamoDB in ${resolve(process.env.DATA_DIR || '.data')}` : `Store: ${settings.dynamodbEndpoint}`,
   );

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
+import { pythonStrip } from './rules/python-text.ts';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -16,6 +17,6 @@ let loaded: Promise<ReadonlySet<string>> | undefined;
 export const loadCommonPasswords = (): Promise<ReadonlySet<string>> => {
   loaded ??= readFile(LIST_FILE)
     .then((compressed) => gunzipAsync(compressed))
-    .then((text) => new Set(text.toString('utf8').split('\n').map((line) => line.trim()).filter(Boolean)));
+    .then((text) => new Set(text.toString('utf8').split('\n').map(pythonStrip)));
   return loaded;
 };

@@ -137,6 +137,8 @@ export const submittedFields = (body: Record<string, unknown>, state: SignupRequ
     if (!Object.hasOwn(body, field)) continue;
     let value = body[field];
     if (state.bodyKind === 'form' && Array.isArray(value)) value = value.at(-1);
+    // A form cannot send null: Django REST framework reads an empty nullable field as null.
+    if (state.bodyKind === 'form' && field === 'date_of_birth' && value === '') value = null;
     if (typeof value === 'number') {
       literals ??= topLevelNumberLiterals(state.rawBody);
       value = { jsonNumber: literals.get(field) ?? String(value) } satisfies JsonNumber;

@@ -1,0 +1,62 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface LocalServer {
+  baseUrl: string;
+  dataDir: string;
+  /** Everything the server wrote, for tests that read its logs. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+const projectRoot = new URL('../../', import.meta.url);
+
+const canListen = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+
+/** A free port whose next port is free too: `npm start` serves the web form on PORT+1. */
+const freePortPair = async (): Promise<number> => {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 40_000);
+    if ((await canListen(port)) && (await canListen(port + 1))) return port;
+  }
+};
+
+/** Starts `npm start`'s server as a user would, on a free port and an empty DATA_DIR, and waits for its URL. */
+export const startLocalServer = async (environment: Record<string, string> = {}): Promise<LocalServer> => {
+  const dataDir = environment.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'signup-data-'));
+  const child: ChildProcess = spawn(process.execPath, ['local/server.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, PORT: String(await freePortPair()), BCRYPT_COST: '4', ...environment, DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /Signup API: (http:\/\/[^/\s]+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening:\n${output}`)));
+  });
+  return {
+    baseUrl,
+    dataDir,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGINT');
+      }),
+  };
+};

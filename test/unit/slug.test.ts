@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { slugCandidate } from '../../functions/create-customer/rules/slug-candidate.ts';
+import { slugBase, slugify, transliterate } from '../../functions/create-customer/rules/slug.ts';
+
+describe('the slug base', () => {
+  it.each([
+    ['John', 'Doe', 'john-doe'],
+    ['José', 'Núñez', 'jose-nunez'],
+    ['Иван', 'Петров', 'ivan-petrov'],
+    ['小龙', '李', 'xiao-long-li'],
+    ['Mary-Jane', "O'Brien", 'mary-jane-obrien'],
+    ['Єва', 'Ґонта', 'ieva-gonta'],
+    ['שלום', 'עולם', 'shlvm-vlm'],
+    ['John', 'Doe 2', 'john-doe-2'],
+    ['__Ann', 'Lee--', 'ann-lee'],
+    ['!!!', '???', 'customer'],
+    ['😀', '🎉', 'customer'],
+  ])('of %s %s is %s', (first, last, slug) => {
+    expect(slugBase(first, last)).toBe(slug);
+  });
+
+  it('is cut to 50 characters', () => {
+    expect(slugBase('Maximiliana-Theodora-Konstantina', 'Wolfeschlegelsteinhausen')).toBe(
+      'maximiliana-theodora-konstantina-wolfeschlegelstei',
+    );
+  });
+
+  it("follows Python's Unidecode where the npm tables differ", () => {
+    expect(transliterate('Є')).toBe('Ie');
+    expect(transliterate('\u{1d400}')).toBe('A');
+  });
+
+  it("slugifies as Django does, with Python's ASCII white space", () => {
+    expect(slugify('  Hello\u001fWorld -- _x_ ')).toBe('hello-world-_x');
+  });
+});
+
+describe('the suffixed slugs', () => {
+  it('tries base, base-2, base-3, …', () => {
+    expect([1, 2, 3].map((index) => slugCandidate('john-doe', index))).toEqual(['john-doe', 'john-doe-2', 'john-doe-3']);
+  });
+
+  it('cuts the base so that the whole stays within 50 characters', () => {
+    const base = 'maximiliana-theodora-konstantina-wolfeschlegelstei';
+    expect(slugCandidate(base, 2)).toBe('maximiliana-theodora-konstantina-wolfeschlegelst-2');
+    expect(slugCandidate(base, 10)).toBe('maximiliana-theodora-konstantina-wolfeschlegels-10');
+    expect(slugCandidate(base, 10)).toHaveLength(50);
+  });
+});
