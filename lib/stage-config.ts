@@ -1,0 +1,67 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+export const stageNames = ['dev', 'prod'] as const;
+export type StageName = (typeof stageNames)[number];
+
+/** Every setting that differs between stages. */
+export interface StageConfig {
+  stage: StageName;
+  /** Origins allowed to call the API from a browser (CORS). */
+  corsOrigins: string[];
+  /** API Gateway stage throttling: steady requests per second, and the burst above it. */
+  throttling: { rateLimit: number; burstLimit: number };
+  /** bcrypt's log2 work factor, passed to the function as BCRYPT_COST. */
+  bcryptCost: number;
+  /** How long the function's logs and the API's access logs are kept. */
+  logRetention: RetentionDays;
+  /** The WAF rate-based rule: at most `limit` requests per client IP in `windowSeconds`; undefined: no WAF. */
+  rateLimitPerIp: { limit: number; windowSeconds: 60 | 120 | 300 | 600 } | undefined;
+  /** What deleting the stack does to the table and the log groups. */
+  removalPolicy: RemovalPolicy;
+  /** Whether DynamoDB refuses to delete the table at all. */
+  deletionProtection: boolean;
+  /** Concurrent executions kept for the function, which also caps them; undefined: none reserved. */
+  reservedConcurrency: number | undefined;
+}
+
+export const stageConfigs: Record<StageName, StageConfig> = {
+  dev: {
+    stage: 'dev',
+    corsOrigins: ['http://localhost:3000', 'http://localhost:5173'],
+    throttling: { rateLimit: 10, burstLimit: 20 },
+    // A quarter of prod's hashing time, still a real bcrypt cost.
+    bcryptCost: 10,
+    logRetention: RetentionDays.ONE_WEEK,
+    // Gateway throttling is enough for a stage nobody outside uses; a web ACL costs a monthly fee.
+    rateLimitPerIp: undefined,
+    removalPolicy: RemovalPolicy.DESTROY,
+    deletionProtection: false,
+    // New accounts have 10 concurrent executions and Lambda keeps 10 unreserved: any reservation fails there.
+    reservedConcurrency: undefined,
+  },
+  prod: {
+    stage: 'prod',
+    corsOrigins: ['https://www.example.com', 'https://example.com'],
+    // One function instance hashes a few passwords a second at cost 12, so this matches the reserved concurrency.
+    throttling: { rateLimit: 50, burstLimit: 100 },
+    bcryptCost: 12,
+    logRetention: RetentionDays.THREE_MONTHS,
+    // A person signs up once; 100 signups from one address in 5 minutes is a script.
+    rateLimitPerIp: { limit: 100, windowSeconds: 300 },
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+    // Bounds the bill and the table's write rate when someone floods the endpoint with bcrypt work.
+    reservedConcurrency: 50,
+  },
+};
+
+const isStageName = (name: unknown): name is StageName => stageNames.some((stage) => stage === name);
+
+/** The settings of the stage named by `-c stage=…`; an unknown name stops the synth. */
+export const stageConfig = (name: unknown): StageConfig => {
+  if (!isStageName(name)) {
+    throw new Error(`Unknown stage ${JSON.stringify(name)}: use -c stage=${stageNames.join('|')}`);
+  }
+  return stageConfigs[name];
+};
