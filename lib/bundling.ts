@@ -14,6 +14,7 @@ export const createCustomerBundle = {
   dataFiles: [
     fromRoot('functions/create-customer/common-passwords.txt.gz'),
     fromRoot('functions/create-customer/COMMON-PASSWORDS-LICENSE.txt'),
+    fromRoot('functions/create-customer/transliterations.json.gz'),
   ],
   /** The budget for the JS: a small zip keeps the cold start short. */
   maxBytes: 800_000,

@@ -30,7 +30,11 @@ export interface EmbeddedDynamoDb {
 }
 
 /** Starts dynalite in this process on 127.0.0.1 and a free port: in memory, or in LevelDB under `dataDir`. */
-export const startEmbeddedDynamoDb = async ({ dataDir }: { dataDir?: string } = {}): Promise<EmbeddedDynamoDb> => {
+export const startEmbeddedDynamoDb = async ({
+  dataDir,
+}: {
+  dataDir?: string;
+} = {}): Promise<EmbeddedDynamoDb> => {
   const server = dynalite({
     ...(dataDir === undefined ? {} : { path: dataDir }),
     createTableMs: 0,
@@ -44,10 +48,9 @@ export const startEmbeddedDynamoDb = async ({ dataDir }: { dataDir?: string } = 
     endpoint: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve, reject) => {
-        // dynalite's close waits for the HTTP server, then for pending writes, then closes LevelDB.
+        // dynalite's close waits for the HTTP server (idle kept-alive sockets are closed), then for
+        // pending writes, then closes LevelDB.
         server.close((error) => (error ? reject(error) : resolve()));
-        // Kept-alive client sockets would hold the HTTP server open.
-        server.closeIdleConnections();
       }),
   };
 };
@@ -66,12 +69,17 @@ export const ensureTable = async (client: DynamoDBClient, tableName: string): Pr
     }
   }
   // dynalite flips the table to ACTIVE just after answering, so poll briefly rather than the default 20 s.
-  await waitUntilTableExists({ client, minDelay: 0.02, maxDelay: 1, maxWaitTime: 60 }, { TableName: tableName });
+  await waitUntilTableExists(
+    { client, minDelay: 0.02, maxDelay: 1, maxWaitTime: 60 },
+    { TableName: tableName },
+  );
   await enableTimeToLive(client, tableName);
 };
 
 const enableTimeToLive = async (client: DynamoDBClient, tableName: string): Promise<void> => {
-  const { TimeToLiveDescription } = await client.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
+  const { TimeToLiveDescription } = await client.send(
+    new DescribeTimeToLiveCommand({ TableName: tableName }),
+  );
   const status = TimeToLiveDescription?.TimeToLiveStatus;
   if (status === 'ENABLED' || status === 'ENABLING') return;
   try {

@@ -6,6 +6,7 @@ import { createHandler } from './handler.ts';
 import { createBcryptHasher } from './password-hasher.ts';
 import type { Settings } from './settings.ts';
 import { createSignup } from './signup.ts';
+import { loadTransliteration } from './transliterations.ts';
 
 const isCommonPassword = async () => {
   const commonPasswords = await loadCommonPasswords();
@@ -30,6 +31,7 @@ export const createSignupHandler = (
       store: createDynamoDbCustomerStore(db, settings.tableName),
       hasher: createBcryptHasher(settings.bcryptCost),
       isCommonPassword,
+      transliterate: loadTransliteration,
       now: () => new Date(),
     }),
     corsOrigins: settings.corsOrigins,

@@ -6,6 +6,7 @@ import {
   PutCommand,
   QueryCommand,
   UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { customersTable } from '../../lib/customers-table.ts';
 import {
@@ -56,14 +57,14 @@ interface HeldClaim {
   slug: string;
   index: number;
   claimId: string;
-  /** Every index from the hint up to this one (excluded) holds a stored customer's slug. */
+  /** Every index from the hint's `next` up to this one (excluded) holds a stored customer's slug. */
   storedBelow: number;
 }
 
-/** The hint of a base: every index below `next` holds a stored customer's slug. */
+/** What a signup reads of the hint item of its base (see `createDynamoDbCustomerStore`). */
 interface SlugHint {
   next: number;
-  stored: boolean;
+  freed: ReadonlySet<number>;
 }
 
 const STORE_FAULT_NAMES = new Set([
@@ -103,7 +104,8 @@ const translateFaults = async <T>(work: () => Promise<T>): Promise<T> => {
   try {
     return await work();
   } catch (error) {
-    if (isStoreFault(error)) throw new StoreUnavailableError('The customer store did not answer.', { cause: error });
+    if (isStoreFault(error))
+      throw new StoreUnavailableError('The customer store did not answer.', { cause: error });
     throw error;
   }
 };
@@ -129,12 +131,23 @@ const toStoredCustomer = (item: CustomerItem): StoredCustomer => ({
 
 /**
  * The store on the customers table, with single-item conditional writes only (dynalite has no
- * transactions). A signup claims a slug, then puts the customer; the customer put decides the e-mail.
- * A claim whose customer never got written is taken over after `CLAIM_GRACE_MS`, at once by a signup
- * of the same e-mail (a retry), so nothing half-written blocks a later signup.
+ * transactions). A signup claims a slug (`slug#…`), then puts the customer (`customer#…`), whose
+ * conditional put decides the e-mail. The first free index of a slug base is found from its hint item
+ * (`slug-next#…`):
+ * - `next`: every index below it holds a stored customer's slug, so a signup starts there. It only
+ *   moves past indices seen stored, so a freed or half-written slug is never left behind it.
+ * - `frontier`: the last index handed out to a signup that met a running one (a claim younger than the
+ *   grace period). Concurrent signups of one base thus spread over distinct indices instead of all
+ *   trying the same slugs in step, which would cost requests quadratic in their number.
+ * - `freed`: indices given back by signups that lost their e-mail, offered before the frontier.
+ * A claim whose customer never got written is taken over after `CLAIM_GRACE_MS`, and at once by a
+ * signup of the same e-mail (a retry), so nothing half-written blocks a later signup.
  */
 export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableName: string): CustomerStore => {
-  const read = async (pk: string, attributes: readonly string[]): Promise<Record<string, unknown> | undefined> => {
+  const read = async (
+    pk: string,
+    attributes: readonly string[],
+  ): Promise<Record<string, unknown> | undefined> => {
     const { Item } = await db.send(
       new GetCommand({
         TableName: tableName,
@@ -147,34 +160,59 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
     return Item;
   };
 
+  const updateHint = async (slugBase: string, update: Omit<UpdateCommandInput, 'TableName' | 'Key'>) =>
+    db.send(new UpdateCommand({ TableName: tableName, Key: { [PK]: slugHintKey(slugBase) }, ...update }));
+
   const readHint = async (slugBase: string): Promise<SlugHint> => {
-    const item = await read(slugHintKey(slugBase), ['next']);
-    return typeof item?.next === 'number' ? { next: item.next, stored: true } : { next: 1, stored: false };
+    const item = await read(slugHintKey(slugBase), ['next', 'freed']);
+    return {
+      next: typeof item?.next === 'number' ? item.next : 1,
+      freed: item?.freed instanceof Set ? (item.freed as Set<number>) : new Set(),
+    };
   };
 
-  /** Moves the hint from what this signup read; a hint only saves requests, so losing a race is fine. */
-  const raiseHint = async (slugBase: string, hint: SlugHint, next: number): Promise<void> => {
+  /** Moves `next` up to `to` unless another signup moved it further or does not know what this one saw. */
+  const raiseNext = async (slugBase: string, from: number, to: number): Promise<void> => {
     try {
-      await db.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: { [PK]: slugHintKey(slugBase) },
-          UpdateExpression: 'SET #next = :next',
-          ...(hint.stored
-            ? {
-                ConditionExpression: '#next = :from',
-                ExpressionAttributeNames: { '#next': 'next' },
-                ExpressionAttributeValues: { ':next': next, ':from': hint.next },
-              }
-            : {
-                ConditionExpression: 'attribute_not_exists(#pk)',
-                ExpressionAttributeNames: { '#next': 'next', '#pk': PK },
-                ExpressionAttributeValues: { ':next': next },
-              }),
-        }),
-      );
+      await updateHint(slugBase, {
+        UpdateExpression: 'SET #next = :to',
+        ConditionExpression: 'attribute_not_exists(#next) OR #next BETWEEN :from AND :last',
+        ExpressionAttributeNames: { '#next': 'next' },
+        ExpressionAttributeValues: { ':to': to, ':from': from, ':last': to - 1 },
+      });
     } catch (error) {
       if (!isConditionalCheckFailed(error)) throw error;
+    }
+  };
+
+  /** An index above `index` that no other signup got from the frontier. */
+  const handOutIndexAfter = async (slugBase: string, index: number): Promise<number> => {
+    const names = { '#frontier': 'frontier' };
+    for (;;) {
+      try {
+        const { Attributes } = await updateHint(slugBase, {
+          UpdateExpression: 'SET #frontier = #frontier + :one',
+          ConditionExpression: '#frontier >= :index',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':one': 1, ':index': index },
+          ReturnValues: 'UPDATED_NEW',
+        });
+        return Attributes?.frontier as number;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
+      // The frontier is missing or behind this signup: move it to the next index.
+      try {
+        await updateHint(slugBase, {
+          UpdateExpression: 'SET #frontier = :next',
+          ConditionExpression: 'attribute_not_exists(#frontier) OR #frontier < :index',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':next': index + 1, ':index': index },
+        });
+        return index + 1;
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+      }
     }
   };
 
@@ -209,18 +247,37 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
    * same e-mail is taken at once: it is a failed earlier attempt or a concurrent duplicate, and only
    * one of those can store the customer (see `releaseClaim`).
    */
-  const claimFirstFreeSlug = async (slugBase: string, emailKey: string, from: number): Promise<HeldClaim> => {
-    let storedBelow = from;
-    let index = from;
+  const claimFirstFreeSlug = async (
+    slugBase: string,
+    emailKey: string,
+    hint: SlugHint,
+  ): Promise<HeldClaim> => {
+    const freed = [...hint.freed].sort((a, b) => a - b);
+    let storedBelow = hint.next;
+    let index = hint.next;
     for (;;) {
       const slug = slugCandidate(slugBase, index);
-      const claim: SlugClaim = { email_key: emailKey, claimed_at: new Date().toISOString(), claim_id: randomUUID() };
+      const claim: SlugClaim = {
+        email_key: emailKey,
+        claimed_at: new Date().toISOString(),
+        claim_id: randomUUID(),
+      };
       const held = { slug, index, claimId: claim.claim_id, storedBelow };
       const claimed = await writeClaim(slug, claim, {
         expression: 'attribute_not_exists(#pk) OR #emailKey = :emailKey',
         names: { '#pk': PK, '#emailKey': 'email_key' },
         values: { ':emailKey': emailKey },
       });
+      // Whoever holds it now, this index is no longer free.
+      if (hint.freed.has(index)) {
+        await bestEffort(() =>
+          updateHint(slugBase, {
+            UpdateExpression: 'DELETE #freed :index',
+            ExpressionAttributeNames: { '#freed': 'freed' },
+            ExpressionAttributeValues: { ':index': new Set([index]) },
+          }),
+        );
+      }
       if (claimed) return held;
 
       const holder = (await read(slugClaimKey(slug), ['email_key', 'claimed_at', 'claim_id'])) as
@@ -228,24 +285,27 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
         | undefined;
       // Released since the attempt: the same slug is free again.
       if (holder === undefined) continue;
-      const stale = Date.parse(holder.claimed_at) <= Date.now() - CLAIM_GRACE_MS;
-      // Only worth a read while the hint could still move past it, or before a takeover.
-      const inUse = (storedBelow === index || stale) && (await customerHoldsSlug(holder.email_key, slug));
-      if (inUse && storedBelow === index) storedBelow = index + 1;
-      if (!inUse && stale) {
-        const takenOver = await writeClaim(slug, claim, {
+      if (Date.parse(holder.claimed_at) > Date.now() - CLAIM_GRACE_MS) {
+        index = freed.find((freedIndex) => freedIndex > index) ?? (await handOutIndexAfter(slugBase, index));
+        continue;
+      }
+      if (await customerHoldsSlug(holder.email_key, slug)) {
+        if (storedBelow === index) storedBelow = index + 1;
+      } else if (
+        await writeClaim(slug, claim, {
           expression: '#claimId = :staleClaimId',
           names: { '#claimId': 'claim_id' },
           values: { ':staleClaimId': holder.claim_id },
-        });
-        if (takenOver) return held;
+        })
+      ) {
+        return held;
       }
       index += 1;
     }
   };
 
   /** Frees the claim of a signup that lost the e-mail, unless the winner's slug rests on it. */
-  const releaseClaim = async (emailKey: string, held: HeldClaim): Promise<void> => {
+  const releaseClaim = async (slugBase: string, emailKey: string, held: HeldClaim): Promise<void> => {
     if (await customerHoldsSlug(emailKey, held.slug)) return;
     try {
       await db.send(
@@ -259,17 +319,24 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
       );
     } catch (error) {
       // Another signup of this e-mail took the claim over: it is theirs to keep or free.
-      if (!isConditionalCheckFailed(error)) throw error;
+      if (isConditionalCheckFailed(error)) return;
+      throw error;
     }
+    await updateHint(slugBase, {
+      UpdateExpression: 'ADD #freed :index',
+      ExpressionAttributeNames: { '#freed': 'freed' },
+      ExpressionAttributeValues: { ':index': new Set([held.index]) },
+    });
   };
 
   return {
-    isEmailTaken: (emailKey) => translateFaults(async () => (await read(customerKey(emailKey), [PK])) !== undefined),
+    isEmailTaken: (emailKey) =>
+      translateFaults(async () => (await read(customerKey(emailKey), [PK])) !== undefined),
 
     createCustomer: (customer: NewCustomer) =>
       translateFaults(async (): Promise<CreateCustomerResult> => {
         const hint = await readHint(customer.slugBase);
-        const held = await claimFirstFreeSlug(customer.slugBase, customer.emailKey, hint.next);
+        const held = await claimFirstFreeSlug(customer.slugBase, customer.emailKey, hint);
         const item: CustomerItem = {
           email: customer.email,
           first_name: customer.firstName,
@@ -294,12 +361,12 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
         } catch (error) {
           if (!isConditionalCheckFailed(error)) throw error;
           // A claim left behind is taken over later, so a fault here must not hide the answer.
-          await bestEffort(() => releaseClaim(customer.emailKey, held));
+          await bestEffort(() => releaseClaim(customer.slugBase, customer.emailKey, held));
           return { ok: false, reason: 'email-taken' };
         }
-        // This index is now stored too, so the hint may pass it if every one before it is stored.
+        // This index is stored now too, so `next` may pass it if every one before it is stored.
         const next = held.storedBelow === held.index ? held.index + 1 : held.storedBelow;
-        if (next > hint.next) await bestEffort(() => raiseHint(customer.slugBase, hint, next));
+        if (next > hint.next) await bestEffort(() => raiseNext(customer.slugBase, hint.next, next));
         return { ok: true, customer: toStoredCustomer(item) };
       }),
 

@@ -2,6 +2,7 @@ import type { CustomerStore, StoredCustomer } from './customer-store.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { messages } from './rules/messages.ts';
 import { checkSignup, type FieldErrors, type SubmittedFields } from './rules/signup-form.ts';
+import type { Transliterate } from './rules/slug.ts';
 
 /** The customer as the contract answers it: exactly these seven keys. */
 export interface CustomerRepresentation {
@@ -21,7 +22,9 @@ export type SignupOutcome =
 export interface SignupDependencies {
   store: CustomerStore;
   hasher: PasswordHasher;
+  /** The reference data the rules read, loaded on first use. */
   isCommonPassword: () => Promise<(candidate: string) => boolean>;
+  transliterate: () => Promise<Transliterate>;
   now: () => Date;
 }
 
@@ -42,11 +45,12 @@ const withEmailTaken = (errors: FieldErrors): FieldErrors => ({ ...errors, email
  * then hash and store; the store's conditional write stays the authority on uniqueness.
  */
 export const createSignup =
-  ({ store, hasher, isCommonPassword, now }: SignupDependencies) =>
+  ({ store, hasher, isCommonPassword, transliterate, now }: SignupDependencies) =>
   async (submitted: SubmittedFields): Promise<SignupOutcome> => {
     const check = checkSignup(submitted, {
       today: now().toISOString().slice(0, 10),
       isCommonPassword: await isCommonPassword(),
+      transliterate: await transliterate(),
     });
     const emailTaken = check.emailKey !== undefined && (await store.isEmailTaken(check.emailKey));
     if (check.signup === undefined || emailTaken) {

@@ -6,6 +6,7 @@ import { createDynamoDbCustomerStore } from '../../functions/create-customer/dyn
 import { createHandler } from '../../functions/create-customer/handler.ts';
 import { createBcryptHasher, type PasswordHasher } from '../../functions/create-customer/password-hasher.ts';
 import { createSignup } from '../../functions/create-customer/signup.ts';
+import { loadTransliteration } from '../../functions/create-customer/transliterations.ts';
 import { localContext } from '../../local/api-gateway-event.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
 
@@ -29,6 +30,7 @@ const handlerForTest = () =>
         const list = await loadCommonPasswords();
         return (candidate) => list.has(candidate);
       },
+      transliterate: loadTransliteration,
       now: () => new Date('2026-11-27T12:00:00Z'),
     }),
     corsOrigins: ['https://shop.example.com'],

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { messages } from '../../functions/create-customer/rules/messages.ts';
 import { checkSignup, type SubmittedFields } from '../../functions/create-customer/rules/signup-form.ts';
 
-const rules = { today: '2026-11-27', isCommonPassword: (candidate: string) => candidate === 'password123' };
+const rules = {
+  today: '2026-11-27',
+  isCommonPassword: (candidate: string) => candidate === 'password123',
+  transliterate: (text: string) => text.normalize('NFKD'),
+};
 const valid = {
   email: 'john@example.com',
   first_name: 'John',

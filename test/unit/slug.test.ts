@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { slugCandidate } from '../../functions/create-customer/rules/slug-candidate.ts';
-import { slugBase, slugify, transliterate } from '../../functions/create-customer/rules/slug.ts';
+import { slugBase as slugBaseWith, slugify } from '../../functions/create-customer/rules/slug.ts';
+import { loadTransliteration } from '../../functions/create-customer/transliterations.ts';
+
+const transliterate = await loadTransliteration();
+const slugBase = (first: string, last: string) => slugBaseWith(first, last, transliterate);
 
 describe('the slug base', () => {
   it.each([
@@ -28,6 +32,10 @@ describe('the slug base', () => {
   it("follows Python's Unidecode where the npm tables differ", () => {
     expect(transliterate('Є')).toBe('Ie');
     expect(transliterate('\u{1d400}')).toBe('A');
+  });
+
+  it('transliterates to nothing what Python Unidecode does not know', () => {
+    expect(transliterate('a\u{e0001}b')).toBe('ab');
   });
 
   it("slugifies as Django does, with Python's ASCII white space", () => {

@@ -3,7 +3,7 @@ import { emailKey, isValidEmail, normalizeEmail } from './email.ts';
 import { messages } from './messages.ts';
 import { type PersonalAttribute, passwordProblems } from './password.ts';
 import { pythonStrip } from './python-text.ts';
-import { slugBase } from './slug.ts';
+import { slugBase, type Transliterate } from './slug.ts';
 import { readTextField } from './text-field.ts';
 
 export const signupFields = ['email', 'first_name', 'last_name', 'password', 'password2', 'date_of_birth'] as const;
@@ -40,6 +40,7 @@ export interface SignupRules {
   /** Today's date in UTC, `YYYY-MM-DD`: birth dates after it are refused. */
   today: string;
   isCommonPassword: (candidate: string) => boolean;
+  transliterate: Transliterate;
 }
 
 /** The submitted text of an attribute the password must not resemble, as Django reads it: stripped, or nothing. */
@@ -99,7 +100,7 @@ export const checkSignup = (submitted: SubmittedFields, rules: SignupRules): Sig
       lastName: lastName.value,
       password: password.value,
       dateOfBirth: dateOfBirth.value,
-      slugBase: slugBase(firstName.value, lastName.value),
+      slugBase: slugBase(firstName.value, lastName.value, rules.transliterate),
     },
   };
 };
