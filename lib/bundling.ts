@@ -1,5 +1,6 @@
+import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import type { BuildOptions } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 const fromRoot = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
@@ -19,6 +20,35 @@ export const createCustomerBundle = {
   /** The issue's budget for the JS: a small zip keeps the cold start short. */
   maxBytes: 800_000,
 } as const;
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/** `node:http` and `http` alike, except the modules Node only knows by their `node:` name. */
+const builtinSpecifier = new RegExp(
+  `^(?:${builtinModules
+    .map((name) => (name.startsWith('node:') ? escapeRegExp(name) : `(?:node:)?${escapeRegExp(name)}`))
+    .join('|')})$`,
+);
+
+/**
+ * Built-in modules taken with `process.getBuiltinModule()`, never with `import`: importing a built-in
+ * makes Node build an ES-module facade that reads every export, getters included, and `node:http`'s
+ * `WebSocket` getter alone loads undici, about 15 ms of a cold start (`process`, `util`, `fs`: a few
+ * ms more). Through esbuild's CommonJS interop, each export is read only where the code reads it.
+ */
+const builtinsWithoutFacades: Plugin = {
+  name: 'builtins-without-facades',
+  setup(build) {
+    build.onResolve({ filter: builtinSpecifier }, ({ path }) => ({
+      path: path.startsWith('node:') ? path : `node:${path}`,
+      namespace: 'node-builtin',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'node-builtin' }, ({ path }) => ({
+      contents: `module.exports = process.getBuiltinModule(${JSON.stringify(path)});`,
+      loader: 'js',
+    }));
+  },
+};
 
 /** The esbuild options of the function's bundle, each with its reason. */
 export const esbuildOptions = {
@@ -42,4 +72,5 @@ export const esbuildOptions = {
   legalComments: 'eof',
   // No source map: Node ignores it unless --enable-source-maps, which slows every stack trace.
   sourcemap: false,
+  plugins: [builtinsWithoutFacades],
 } as const satisfies BuildOptions;

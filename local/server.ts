@@ -8,11 +8,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { createDynamoDbClient } from '../functions/create-customer/dynamodb-client.ts';
 import { createSignupHandler } from '../functions/create-customer/create-signup-handler.ts';
+import { createDynamoDbClient } from '../functions/create-customer/dynamodb-client.ts';
 import { readSettings } from '../functions/create-customer/settings.ts';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.ts';
 import { type EmbeddedDynamoDb, ensureTable, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
+import { startWebOrigin, withOpenApiDocument } from './web-origin.ts';
 
 /** The deployed function's timeout: the local run keeps the same time budget. */
 const FUNCTION_TIMEOUT_MS = 10_000;
@@ -21,36 +22,34 @@ const MAX_FORWARDED_BYTES = 1024 * 1024;
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-const readBody = (request: IncomingMessage): Promise<Buffer | undefined> =>
+/**
+ * The body, cut short past MAX_FORWARDED_BYTES: the handler still sees it is over its 16 KiB and
+ * answers 413 itself, with the headers and the log line of any answer.
+ */
+const readBody = (request: IncomingMessage): Promise<Buffer> =>
   new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
       if (size <= MAX_FORWARDED_BYTES) chunks.push(chunk);
+      size += chunk.length;
     });
-    request.on('end', () => resolveBody(size <= MAX_FORWARDED_BYTES ? Buffer.concat(chunks) : undefined));
+    request.on('end', () => resolveBody(Buffer.concat(chunks).subarray(0, MAX_FORWARDED_BYTES + 1)));
     request.on('error', reject);
   });
 
 const send = (response: ServerResponse, result: APIGatewayProxyResult) => {
   const headers: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
-  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) headers[name] = values.map(String);
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[name] = values.map(String);
   response.writeHead(result.statusCode, headers);
   response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
-};
-
-const tooLarge: APIGatewayProxyResult = {
-  statusCode: 413,
-  headers: { 'Content-Type': 'application/json' },
-  body: JSON.stringify({ detail: 'Request body is too large.' }),
 };
 
 const serve = (handler: Handler) => async (request: IncomingMessage, response: ServerResponse) => {
   try {
     const body = await readBody(request);
-    if (body === undefined) return send(response, tooLarge);
     send(response, await handler(toApiGatewayEvent(request, body), localContext(FUNCTION_TIMEOUT_MS)));
   } catch {
     send(response, {
@@ -63,7 +62,10 @@ const serve = (handler: Handler) => async (request: IncomingMessage, response: S
 
 const main = async () => {
   const port = Number(process.env.PORT ?? 3000);
-  const environment = { ...process.env, TABLE_NAME: process.env.TABLE_NAME || 'customers' };
+  const environment: NodeJS.ProcessEnv = {
+    ...process.env,
+    TABLE_NAME: process.env.TABLE_NAME || 'customers',
+  };
   let embedded: EmbeddedDynamoDb | undefined;
   if (!environment.DYNAMODB_ENDPOINT) {
     const dataDir = resolve(process.env.DATA_DIR || '.data');
@@ -71,21 +73,34 @@ const main = async () => {
     embedded = await startEmbeddedDynamoDb({ dataDir });
     environment.DYNAMODB_ENDPOINT = embedded.endpoint;
   }
+  // The signup page on the next port (PORT=0: any free one): an origin the API allows unless told otherwise.
+  const customersUrl = Promise.withResolvers<string>();
+  const webOrigin = await startWebOrigin({
+    port: port === 0 ? 0 : port + 1,
+    customersUrl: customersUrl.promise,
+  });
+  environment.CORS_ORIGINS ??= webOrigin.origins.join(',');
   const settings = readSettings(environment);
   await ensureTable(createDynamoDbClient({ endpoint: environment.DYNAMODB_ENDPOINT }), settings.tableName);
 
-  const server = createServer(serve(createSignupHandler(settings)));
+  const server = createServer(withOpenApiDocument(serve(createSignupHandler(settings))));
   server.listen(port, '127.0.0.1');
   await new Promise((ready) => server.once('listening', ready));
   const { port: boundPort } = server.address() as AddressInfo;
+  customersUrl.resolve(`http://127.0.0.1:${boundPort}/api/v1/customers/`);
+  console.log(`Signup page: ${webOrigin.url}`);
+  console.log(`OpenAPI reference: http://127.0.0.1:${boundPort}/openapi.json`);
   console.log(`Signup API: http://127.0.0.1:${boundPort}/api/v1/customers/`);
   console.log(
-    embedded ? `Store: embedded DynamoDB in ${resolve(process.env.DATA_DIR || '.data')}` : `Store: ${settings.dynamodbEndpoint}`,
+    embedded
+      ? `Store: embedded DynamoDB in ${resolve(process.env.DATA_DIR || '.data')}`
+      : `Store: ${settings.dynamodbEndpoint}`,
   );
 
   const stop = async () => {
     server.close();
     server.closeAllConnections();
+    await webOrigin.close();
     // Closing dynalite writes LevelDB out: the next start on the same DATA_DIR knows every customer.
     await embedded?.close();
     process.exit(0);

@@ -4,30 +4,51 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import validator, { type Options as ValidatorOptions } from '@middy/validator';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { contractErrors, jsonResponse } from './contract-errors.ts';
+import { answer, contractErrors, RETRY_AFTER_SECONDS } from './contract-errors.ts';
 import { StoreUnavailableError } from './customer-store.ts';
 import validateSignupEvent from './generated/validate-signup-event.js';
+import { idempotency } from './idempotency.ts';
+import type { IdempotencyRecords } from './idempotency-records.ts';
 import type { SubmittedFields } from './rules/signup-form.ts';
 import type { SignupOutcome } from './signup.ts';
-import { type SignupEvent, type SignupRequestState, signupFieldsFromBody, signupRequest } from './signup-request.ts';
+import {
+  type SignupEvent,
+  type SignupRequestState,
+  signupFieldsFromBody,
+  signupRequest,
+} from './signup-request.ts';
+import { type Telemetry, telemetry } from './telemetry.ts';
 
 export interface SignupHandlerOptions {
   signup: (fields: SubmittedFields) => Promise<SignupOutcome>;
+  /** Where requests with an Idempotency-Key are remembered. */
+  idempotencyRecords: IdempotencyRecords;
   /** Origins allowed to call the API from a browser (CORS). */
   corsOrigins: readonly string[];
-  logUnexpected: (error: unknown) => void;
+  telemetry: Telemetry;
   /** Answer 503 this long before Lambda's own timeout would cut the request off. */
   timeoutEarlyInMillis?: number;
 }
 
-/** The HTTP edge: middleware first (headers, CORS, envelope, validator, errors), the signup last. */
-export const createHandler = ({ signup, corsOrigins, logUnexpected, timeoutEarlyInMillis = 500 }: SignupHandlerOptions) =>
+/**
+ * The HTTP edge: middleware first (telemetry, headers, CORS, envelope, validator, idempotency,
+ * errors), the signup last. middy runs `after` and `onError` in reverse order, so the telemetry,
+ * registered first, sees each answer last, with every header on it.
+ */
+export const createHandler = ({
+  signup,
+  idempotencyRecords,
+  corsOrigins,
+  telemetry: telemetryClients,
+  timeoutEarlyInMillis = 500,
+}: SignupHandlerOptions) =>
   middy<SignupEvent, APIGatewayProxyResult, Error, Context, SignupRequestState>({
     timeoutEarlyInMillis,
     timeoutEarlyResponse: () => {
       throw new StoreUnavailableError('the time budget ran out');
     },
   })
+    .use(telemetry(telemetryClients))
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
     .use(
@@ -35,6 +56,8 @@ export const createHandler = ({ signup, corsOrigins, logUnexpected, timeoutEarly
         origins: [...corsOrigins],
         methods: 'POST,OPTIONS',
         headers: 'Content-Type,Idempotency-Key',
+        // A browser script may read when to retry a 503 or a 409.
+        exposeHeaders: 'Retry-After',
         maxAge: 600,
       }),
     )
@@ -42,10 +65,10 @@ export const createHandler = ({ signup, corsOrigins, logUnexpected, timeoutEarly
     // middy's types call a compiled schema `Ajv`; at run time it takes the compiled function, as here.
     .use(validator({ eventSchema: validateSignupEvent as unknown as ValidatorOptions['eventSchema'] }))
     .use(signupFieldsFromBody())
-    .use(contractErrors(logUnexpected))
+    .use(idempotency({ records: idempotencyRecords, retryAfterSeconds: RETRY_AFTER_SECONDS }))
+    .use(contractErrors())
     .handler(async (event) => {
       const outcome = await signup(event.body as SubmittedFields);
-      return outcome.outcome === 'created'
-        ? jsonResponse(201, outcome.customer)
-        : jsonResponse(400, outcome.errors);
+      if (outcome.outcome === 'created') return answer(201, outcome.customer, 'created');
+      return answer(400, outcome.errors, outcome.emailTaken ? 'email-taken' : 'invalid-fields');
     });

@@ -3,6 +3,7 @@ import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { problems } from './http-problems.ts';
+import type { KeyedRequest } from './idempotency-records.ts';
 import { isFloatLiteral, type JsonNumber } from './rules/python-text.ts';
 import { type SubmittedFields, signupFields } from './rules/signup-form.ts';
 
@@ -13,10 +14,16 @@ const DEFAULT_MEDIA_TYPE = 'application/octet-stream';
 
 export type BodyKind = 'json' | 'form' | 'empty';
 
-/** What the request middleware learns of the body, for the handler. */
+/** What the middlewares learn of a request and hand on: the body for the handler, the rest for the answer. */
 export interface SignupRequestState extends Record<string, unknown> {
   bodyKind: BodyKind;
   rawBody: string;
+  /** When the request began (`performance.now()`), for its latency. */
+  startedAt: number;
+  /** The Idempotency-Key this request claimed, if it sent one. */
+  claimedKey?: KeyedRequest;
+  /** The key's record could not be written after the answer was decided: the answer stands. */
+  idempotencyFault?: 'not-remembered' | 'not-forgotten';
 }
 
 /** The parsed body replaces the text body once the request middleware has run. */
@@ -59,6 +66,11 @@ const bodyText = (event: SignupEvent): string => {
 };
 
 const PARSER_WORDS_FALLBACK = 'Invalid or malformed JSON was provided';
+/** V8's "Unexpected token 'x', <the text around it> is not valid JSON". */
+const QUOTED_EXCERPT = /^(Unexpected token '.+?'), .* is not valid JSON$/s;
+
+/** The parser's words without the text it quotes, which may be the password: the token says enough. */
+const withoutExcerpt = (words: string): string => words.replace(QUOTED_EXCERPT, '$1 in JSON');
 
 const parseJson = async (request: SignupRequest): Promise<void> => {
   try {
@@ -66,7 +78,7 @@ const parseJson = async (request: SignupRequest): Promise<void> => {
   } catch (error) {
     const cause = (error as { cause?: { message?: unknown } }).cause;
     const words = typeof cause?.message === 'string' ? cause.message : (error as Error).message;
-    throw problems.malformedJson(words || PARSER_WORDS_FALLBACK);
+    throw problems.malformedJson(withoutExcerpt(words) || PARSER_WORDS_FALLBACK);
   }
 };
 

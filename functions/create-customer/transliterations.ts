@@ -1,36 +1,36 @@
-import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { gunzip } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import type { Transliterate } from './rules/slug.ts';
-
-const gunzipAsync = promisify(gunzip);
 
 /** Made by scripts/generate-transliterations.ts; it sits beside this module, in the source tree and in the bundle. */
 const TABLE_FILE = new URL('./transliterations.json.gz', import.meta.url);
 
-let loaded: Promise<Transliterate> | undefined;
-
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII text needs no transliteration.
 const ASCII = /^[\x00-\x7f]*$/;
 
+let blocks: Record<string, string[]> | undefined;
+
 /**
- * Python Unidecode's transliteration, from a table of 256-code-point blocks read on first use and
- * kept for the life of the process. Code points without an entry transliterate to nothing, as in Python.
+ * The table of 256-code-point blocks, read when the first name that is not ASCII needs it: most
+ * names are ASCII, and a process that only sees those never reads it. Read synchronously because
+ * the rules ask for it in the middle of a synchronous check; it happens once per process (~3 ms).
  */
-export const loadTransliteration = (): Promise<Transliterate> => {
-  loaded ??= readFile(TABLE_FILE)
-    .then((compressed) => gunzipAsync(compressed))
-    .then((json) => {
-      const blocks = JSON.parse(json.toString('utf8')) as Record<string, string[]>;
-      return (text: string) => {
-        if (ASCII.test(text)) return text;
-        let ascii = '';
-        for (const character of text) {
-          const codePoint = character.codePointAt(0) ?? 0;
-          ascii += codePoint < 0x80 ? character : (blocks[codePoint >> 8]?.[codePoint & 0xff] ?? '');
-        }
-        return ascii;
-      };
-    });
-  return loaded;
+const table = (): Record<string, string[]> => {
+  blocks ??= JSON.parse(gunzipSync(readFileSync(TABLE_FILE)).toString('utf8')) as Record<string, string[]>;
+  return blocks;
 };
+
+/** Python Unidecode's transliteration. Code points without an entry transliterate to nothing, as in Python. */
+const transliterate: Transliterate = (text) => {
+  if (ASCII.test(text)) return text;
+  const known = table();
+  let ascii = '';
+  for (const character of text) {
+    const codePoint = character.codePointAt(0) ?? 0;
+    ascii += codePoint < 0x80 ? character : (known[codePoint >> 8]?.[codePoint & 0xff] ?? '');
+  }
+  return ascii;
+};
+
+/** The transliteration, at once: the table itself waits for the first text that is not ASCII. */
+export const loadTransliteration = (): Promise<Transliterate> => Promise.resolve(transliterate);

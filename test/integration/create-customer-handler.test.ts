@@ -3,12 +3,14 @@ import bcrypt from 'bcryptjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { loadCommonPasswords } from '../../functions/create-customer/common-passwords.ts';
 import { createDynamoDbCustomerStore } from '../../functions/create-customer/dynamodb-customer-store.ts';
+import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
 import { createBcryptHasher, type PasswordHasher } from '../../functions/create-customer/password-hasher.ts';
 import { createSignup } from '../../functions/create-customer/signup.ts';
 import { loadTransliteration } from '../../functions/create-customer/transliterations.ts';
 import { localContext } from '../../local/api-gateway-event.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
+import { silentTelemetry } from '../support/signup-handler.ts';
 
 const db = await useEmbeddedTable({ freshTablePerTest: true });
 
@@ -33,8 +35,9 @@ const handlerForTest = () =>
       transliterate: loadTransliteration,
       now: () => new Date('2026-11-27T12:00:00Z'),
     }),
+    idempotencyRecords: createDynamoDbIdempotencyRecords(db.documentClient, db.tableName),
     corsOrigins: ['https://shop.example.com'],
-    logUnexpected: () => undefined,
+    telemetry: silentTelemetry(),
     timeoutEarlyInMillis: 0,
   });
 

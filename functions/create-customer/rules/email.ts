@@ -2,11 +2,13 @@ import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { codePointLength } from './python-text.ts';
 
-// Django's EmailValidator, pattern for pattern (`\Z` is `$` without the `m` flag; `iu` matches
-// Python's re.IGNORECASE on str, which also folds ſ and the Kelvin sign).
-const DOT_ATOM = /^[-!#$%&'*+/=?^_`{}|~0-9A-Z]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9A-Z]+)*$/iu;
-const QUOTED_STRING = /^"(?:[\x01-\x08\x0b\x0c\x0e-\x1f!#-[\]-\x7f]|\\[\x01-\x09\x0b\x0c\x0e-\x7f])*"$/iu;
-const DOMAIN = /^(?:[A-Z0-9](?:[A-Z0-9-]{0,61}[A-Z0-9])?\.)+[A-Z0-9-]{2,63}(?<!-)$/iu;
+// Django's EmailValidator, pattern for pattern (`\Z` is `$` without the `m` flag). Python's
+// re.IGNORECASE lets a letter match through its simple lower or upper case: `iu` does so through
+// case folding, which covers ſ and the Kelvin sign but not the Turkish İ and ı, added by hand.
+const DOT_ATOM = /^[-!#$%&'*+/=?^_`{}|~0-9A-Z\u0130\u0131]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9A-Z\u0130\u0131]+)*$/iu;
+const QUOTED_STRING =
+  /^"(?:[\x01-\x08\x0b\x0c\x0e-\x1f!#-[\]-\x7f\u0130\u0131]|\\[\x01-\x09\x0b\x0c\x0e-\x7f\u0130\u0131])*"$/iu;
+const DOMAIN = /^(?:[A-Z0-9\u0130\u0131](?:[A-Z0-9\u0130\u0131-]{0,61}[A-Z0-9\u0130\u0131])?\.)+[A-Z0-9\u0130\u0131-]{2,63}(?<!-)$/iu;
 const ADDRESS_LITERAL = /^\[([A-f0-9:.]+)\]$/iu;
 const DOMAIN_ALLOWLIST = new Set(['localhost']);
 /** RFC 3696's limit, which Django checks before anything else. */
@@ -17,6 +19,34 @@ const MAX_IPV6_LENGTH = 39;
 const isValidIpLiteral = (address: string): boolean => {
   const version = isIP(address);
   return version === 4 || (version === 6 && address.length <= MAX_IPV6_LENGTH);
+};
+
+/** The dots that Python's IDNA codec splits a domain on. */
+const IDNA_DOTS = /[.\u3002\uff0e\uff61]/;
+/** What IDNA 2003's nameprep maps to nothing (RFC 3454, table B.1), which UTS 46 would refuse instead. */
+const MAPPED_TO_NOTHING = /[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII labels pass as they are.
+const ASCII = /^[\x00-\x7f]*$/;
+/** DNS's limit on a label. */
+const MAX_LABEL_LENGTH = 63;
+
+/**
+ * Python's `domain.encode('idna')`, label by label: ASCII labels pass unchanged (only their length is
+ * checked), others become punycode. Undefined where Python raises UnicodeError. Node's `domainToASCII`
+ * does the conversion, one label at a time, since on a whole name it also reads numbers as IPv4.
+ */
+export const toAsciiDomain = (domain: string): string | undefined => {
+  if (ASCII.test(domain)) return domain;
+  const labels = domain.split(IDNA_DOTS);
+  const trailingDot = labels.length > 1 && labels.at(-1) === '';
+  if (trailingDot) labels.pop();
+  const asciiLabels: string[] = [];
+  for (const label of labels) {
+    const ascii = ASCII.test(label) ? label : domainToASCII(label.replace(MAPPED_TO_NOTHING, ''));
+    if (ascii === '' || ascii.length > MAX_LABEL_LENGTH) return undefined;
+    asciiLabels.push(ascii);
+  }
+  return `${asciiLabels.join('.')}${trailingDot ? '.' : ''}`;
 };
 
 const isValidDomainPart = (domain: string): boolean => {
@@ -34,8 +64,8 @@ export const isValidEmail = (address: string): boolean => {
   if (!DOT_ATOM.test(local) && !QUOTED_STRING.test(local)) return false;
   if (DOMAIN_ALLOWLIST.has(domain) || isValidDomainPart(domain)) return true;
   // An internationalised domain is judged by its ASCII (punycode) form.
-  const ascii = domainToASCII(domain);
-  return ascii !== '' && isValidDomainPart(ascii);
+  const ascii = toAsciiDomain(domain);
+  return ascii !== undefined && isValidDomainPart(ascii);
 };
 
 /** Django's `normalize_email`: the domain lower-cased, the local part as sent. */

@@ -7,6 +7,10 @@ const MAX_BYTES = 72;
 const MAX_SIMILARITY = 0.7;
 /** Python's `\W+` on str: runs of anything but letters, numbers and `_`. */
 const NON_WORD_RUN = /[^\p{L}\p{N}_]+/u;
+/** The same on ASCII text, where it is cheaper: V8 compiles Unicode property classes on first use (~0.4 ms). */
+const ASCII_NON_WORD_RUN = /[^A-Za-z0-9_]+/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is what the cheaper pattern covers.
+const ASCII = /^[\x00-\x7f]*$/;
 
 /** What the password is compared with, in Django's order; `value` is the submitted text, stripped. */
 export interface PersonalAttribute {
@@ -39,7 +43,7 @@ const similarAttribute = (password: string, attributes: readonly PersonalAttribu
   for (const attribute of attributes) {
     if (attribute.value === '') continue;
     const whole = attribute.value.toLowerCase();
-    for (const part of [...whole.split(NON_WORD_RUN), whole]) {
+    for (const part of [...whole.split(ASCII.test(whole) ? ASCII_NON_WORD_RUN : NON_WORD_RUN), whole]) {
       const partCharacters = Array.from(part);
       if (isFarShorter(passwordCharacters.length, partCharacters.length)) continue;
       if (quickRatio(passwordCharacters, partCharacters) >= MAX_SIMILARITY) return attribute.name;

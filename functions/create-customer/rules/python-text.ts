@@ -5,11 +5,22 @@
  */
 
 /** The characters for which Python's `str.isspace()` is true. */
-const PYTHON_WHITESPACE = '\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
+const PYTHON_WHITESPACE =
+  '\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000';
 const EDGE_WHITESPACE = new RegExp(`^[${PYTHON_WHITESPACE}]+|[${PYTHON_WHITESPACE}]+$`, 'g');
 
 /** Python's `str.strip()`: unlike `String.prototype.trim`, it strips U+001C–U+001F and U+0085, and keeps U+FEFF. */
 export const pythonStrip = (text: string): string => text.replace(EDGE_WHITESPACE, '');
+
+/** Python's whitespace but the newline, which ends each line of a text file read line by line. */
+const WHITESPACE_IN_LINE = PYTHON_WHITESPACE.replace('\n', '');
+const LINE_EDGE_WHITESPACE = new RegExp(
+  `(?<=^|\\n)[${WHITESPACE_IN_LINE}]+|[${WHITESPACE_IN_LINE}]+(?=\\n|$)`,
+  'g',
+);
+
+/** `str.strip()` of every line of a text, lines kept apart by `\n`, in one pass over the whole text. */
+export const pythonStripLines = (text: string): string => text.replace(LINE_EDGE_WHITESPACE, '');
 
 /** Python's `len(str)`: code points, so an emoji is one character. */
 export const codePointLength = (text: string): number => {

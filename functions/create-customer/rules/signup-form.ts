@@ -1,5 +1,6 @@
 import { readDateOfBirth } from './date-of-birth.ts';
-import { emailKey, isValidEmail, normalizeEmail } from './email.ts';
+import { isValidEmail, normalizeEmail } from './email.ts';
+import { emailKey } from './email-key.ts';
 import { messages } from './messages.ts';
 import { type PersonalAttribute, passwordProblems } from './password.ts';
 import { pythonStrip } from './python-text.ts';

@@ -1,0 +1,139 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { MetricUnit as MetricUnitName } from '@aws-lambda-powertools/metrics/types';
+import type { MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Answer } from './contract-errors.ts';
+import { StoreUnavailableError } from './customer-store.ts';
+import type { Outcome } from './outcome.ts';
+import type { SignupEvent, SignupRequest, SignupRequestState } from './signup-request.ts';
+
+/** What the telemetry needs of Powertools' Logger and Metrics, which tests may replace. */
+export interface Telemetry {
+  /** Structured JSON logs: one line per answer. */
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** CloudWatch metrics (EMF): one flush per answer. */
+  metrics: {
+    addDimension(name: string, value: string): void;
+    addMetric(name: string, unit: MetricUnitName, value: number): void;
+    publishStoredMetrics(): void;
+  };
+}
+
+/** Bcrypt hashes in any of their formats, kept out of logs whatever carries them. */
+const BCRYPT_HASH = /\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/g;
+const REDACTED = '[redacted]';
+/** The longest domain worth logging: DNS allows 253 characters. */
+const MAX_LOGGED_DOMAIN = 253;
+
+const submitted = (event: SignupEvent, field: string): unknown => {
+  const body = event.body;
+  return typeof body === 'object' && body !== null && Object.hasOwn(body, field)
+    ? (body as Record<string, unknown>)[field]
+    : undefined;
+};
+
+/** `j***@example.com`: enough to tell customers' requests apart, not to learn the address. */
+export const maskEmail = (value: unknown): string | undefined => {
+  if (typeof value !== 'string') return undefined;
+  const address = value.trim();
+  const at = address.lastIndexOf('@');
+  if (at < 0) return '***';
+  const [first = ''] = address.slice(0, at);
+  return `${first}***@${address.slice(at + 1, at + 1 + MAX_LOGGED_DOMAIN).toLowerCase()}`;
+};
+
+/** Text that may quote the request (an error's message), with its passwords and any hash taken out. */
+const redactor = (event: SignupEvent) => {
+  // A form may send a field several times: every value is a secret.
+  const secrets = [submitted(event, 'password'), submitted(event, 'password2')]
+    .flat()
+    .filter((value): value is string => typeof value === 'string' && value !== '');
+  return (text: string): string =>
+    secrets
+      .reduce((redacted, secret) => redacted.replaceAll(secret, REDACTED), text)
+      .replace(BCRYPT_HASH, REDACTED);
+};
+
+interface ErrorSummary {
+  name: string;
+  message: string;
+  code?: string;
+  stack?: string;
+  cause?: ErrorSummary;
+}
+
+const summarise = (error: unknown, redact: (text: string) => string, withStack: boolean): ErrorSummary => {
+  if (!(error instanceof Error)) return { name: 'NonError', message: redact(String(error)) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    name: error.name,
+    message: redact(error.message),
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(withStack && error.stack !== undefined ? { stack: redact(error.stack) } : {}),
+    ...(error.cause === undefined ? {} : { cause: summarise(error.cause, redact, withStack) }),
+  };
+};
+
+const outcomeOf = (request: SignupRequest): Outcome => {
+  const outcome = (request.response as Answer | undefined)?.outcome;
+  if (outcome !== undefined) return outcome;
+  return request.error instanceof StoreUnavailableError ? 'store-unavailable' : 'server-error';
+};
+
+const count = (metrics: Telemetry['metrics'], outcome: Outcome): void => {
+  if (outcome === 'preflight') return;
+  if (outcome === 'created') metrics.addMetric('SignupsCreated', MetricUnit.Count, 1);
+  else if (outcome === 'replayed') metrics.addMetric('SignupsReplayed', MetricUnit.Count, 1);
+  else {
+    metrics.addDimension('reason', outcome);
+    metrics.addMetric('SignupsRejected', MetricUnit.Count, 1);
+  }
+  // In the same tick as the lines above, so concurrent requests of `npm start` never share a flush.
+  metrics.publishStoredMetrics();
+};
+
+/**
+ * Registered first, so that it sees every answer last, headers and all: one structured log line per
+ * request (its ids, outcome, status, latency, masked e-mail; never a password or a hash) and the
+ * metrics of its outcome. It also takes the outcome off the answer before it leaves.
+ */
+export const telemetry = ({
+  logger,
+  metrics,
+}: Telemetry): MiddlewareObj<SignupEvent, APIGatewayProxyResult, Error, Context, SignupRequestState> => {
+  const record = (request: SignupRequest): void => {
+    if (!request.response) return;
+    const outcome = outcomeOf(request);
+    const { outcome: _, ...response } = request.response as Answer;
+    request.response = response;
+
+    const line = {
+      function_request_id: request.context.awsRequestId,
+      correlation_id: request.event.requestContext?.requestId,
+      outcome,
+      status_code: response.statusCode,
+      latency_ms: Math.round(performance.now() - request.internal.startedAt),
+      email: maskEmail(submitted(request.event, 'email')),
+      idempotency_fault: request.internal.idempotencyFault,
+    };
+    const serverError = outcome === 'server-error';
+    const failure =
+      (serverError || outcome === 'store-unavailable') && request.error
+        ? { error: summarise(request.error, redactor(request.event), serverError) }
+        : {};
+    if (serverError) logger.error('signup answered', { ...line, ...failure });
+    else if (outcome === 'store-unavailable' || line.idempotency_fault !== undefined) {
+      logger.warn('signup answered', { ...line, ...failure });
+    } else logger.info('signup answered', line);
+    count(metrics, outcome);
+  };
+
+  return {
+    before: (request) => {
+      request.internal.startedAt = performance.now();
+    },
+    after: record,
+    onError: record,
+  };
+};

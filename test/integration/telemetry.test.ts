@@ -1,0 +1,211 @@
+import {
+  ProvisionedThroughputExceededException,
+  ThrottlingException,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { describe, expect, it } from 'vitest';
+import { createTelemetry } from '../../functions/create-customer/create-signup-handler.ts';
+import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
+import { createHandler } from '../../functions/create-customer/handler.ts';
+import { maskEmail } from '../../functions/create-customer/telemetry.ts';
+import { capturingOutput } from '../support/captured-output.ts';
+import { useEmbeddedTable } from '../support/dynalite.ts';
+import { createTestHandler, invoke, jsonPost, validSignup } from '../support/signup-handler.ts';
+
+const db = await useEmbeddedTable({ freshTablePerTest: true });
+
+const loggedHandler = () =>
+  createTestHandler({
+    documentClient: db.documentClient,
+    tableName: db.tableName,
+    telemetry: createTelemetry(),
+  });
+
+const answerLines = (lines: Record<string, unknown>[]) =>
+  lines.filter((line) => line.message === 'signup answered');
+const metricLines = (lines: Record<string, unknown>[]) => lines.filter((line) => '_aws' in line);
+
+describe('structured logs (Powertools Logger)', () => {
+  it('write one JSON line per answer: request ids, outcome, status, latency and the masked e-mail', async () => {
+    const call = loggedHandler();
+    const { lines } = await capturingOutput(async () => {
+      await invoke(call, jsonPost(validSignup()));
+      await invoke(call, jsonPost(validSignup()));
+      await invoke(call, jsonPost(validSignup({ email: 'jane@example.com', password2: 'Mismatch#Secret1' })));
+    });
+
+    const answers = answerLines(lines);
+    expect(answers).toHaveLength(3);
+    expect(answers.map((line) => [line.outcome, line.status_code])).toEqual([
+      ['created', 201],
+      ['email-taken', 400],
+      ['invalid-fields', 400],
+    ]);
+    for (const line of answers) {
+      expect(line).toMatchObject({
+        level: 'INFO',
+        service: 'customer-signup',
+        function_request_id: expect.any(String),
+        correlation_id: expect.any(String),
+        latency_ms: expect.any(Number),
+      });
+    }
+    expect(answers.map((line) => line.email)).toEqual([
+      'j***@example.com',
+      'j***@example.com',
+      'j***@example.com',
+    ]);
+  });
+
+  it('never carry a password, a password2 or a hash, even when an unexpected error quotes them', async () => {
+    const password = 'Quoted#Secret123';
+    const hash = `bcrypt$$2b$12$${'a'.repeat(53)}`;
+    const call = createHandler({
+      signup: async () => {
+        throw new Error(`could not store ${password} as ${hash}`, {
+          cause: new Error(`password2 was ${password}x`),
+        });
+      },
+      idempotencyRecords: createDynamoDbIdempotencyRecords(db.documentClient, db.tableName),
+      corsOrigins: [],
+      telemetry: createTelemetry(),
+      timeoutEarlyInMillis: 0,
+    });
+
+    const { result, lines } = await capturingOutput(() =>
+      invoke(call, jsonPost(validSignup({ password, password2: `${password}x` }))),
+    );
+
+    const [line] = answerLines(lines);
+    const text = JSON.stringify(lines);
+    expect(result.statusCode).toBe(500);
+    expect(line).toMatchObject({ level: 'ERROR', outcome: 'server-error', error: { name: 'Error' } });
+    expect(JSON.stringify(line?.error)).toContain('[redacted]');
+    expect(text).not.toContain(password);
+    expect(text).not.toMatch(/\$2[abxy]?\$\d\d\$/);
+  });
+
+  it('log a store fault as a warning with its cause, without a stack', async () => {
+    const call = loggedHandler();
+    const mock = mockClient(db.documentClient);
+    mock.send.callThrough();
+    mock
+      .on(GetCommand)
+      .rejects(new ProvisionedThroughputExceededException({ message: 'slow down', $metadata: {} }));
+
+    const { lines } = await capturingOutput(() => invoke(call, jsonPost(validSignup())));
+    mock.restore();
+
+    const [line] = answerLines(lines);
+    expect(line).toMatchObject({
+      level: 'WARN',
+      outcome: 'store-unavailable',
+      status_code: 503,
+      error: { name: 'StoreUnavailableError', cause: { name: 'ProvisionedThroughputExceededException' } },
+    });
+    expect(JSON.stringify(line)).not.toContain('"stack"');
+  });
+
+  it('warn when a created customer’s answer could not be remembered for its Idempotency-Key, and answer 201', async () => {
+    const call = loggedHandler();
+    const mock = mockClient(db.documentClient);
+    mock.send.callThrough();
+    mock.on(UpdateItemCommand).rejects(new ThrottlingException({ message: 'slow down', $metadata: {} }));
+
+    const { result, lines } = await capturingOutput(() =>
+      invoke(call, jsonPost(validSignup(), { 'Idempotency-Key': 'unremembered' })),
+    );
+    mock.restore();
+
+    expect(result.statusCode).toBe(201);
+    expect(answerLines(lines)).toMatchObject([
+      { level: 'WARN', outcome: 'created', idempotency_fault: 'not-remembered' },
+    ]);
+  });
+
+  it('mask an e-mail to its first character and domain', () => {
+    expect(maskEmail(' John.Doe@Example.COM ')).toBe('J***@example.com');
+    expect(maskEmail('no-at-sign')).toBe('***');
+    expect(maskEmail('@example.com')).toBe('***@example.com');
+    expect(maskEmail(42)).toBeUndefined();
+  });
+});
+
+describe('metrics (Powertools Metrics, EMF)', () => {
+  it('count signups created, and rejections by reason', async () => {
+    const call = loggedHandler();
+    const { lines } = await capturingOutput(async () => {
+      await invoke(call, jsonPost(validSignup()));
+      await invoke(call, jsonPost(validSignup()));
+      await invoke(call, jsonPost(validSignup({ email: 'not-an-email' })));
+      await invoke(call, { headers: { 'Content-Type': 'text/plain' }, body: 'hello' });
+      await invoke(call, { headers: { 'Content-Type': 'application/json' }, body: '{' });
+      await invoke(call, { headers: { 'Content-Type': 'application/json' }, body: 'x'.repeat(17_000) });
+      await invoke(call, { method: 'OPTIONS', headers: { Origin: 'https://shop.example.com' } });
+    });
+
+    const metrics = metricLines(lines).map((line) => {
+      const [directive] = (
+        line._aws as { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string; Unit: string }[] }[] }
+      ).CloudWatchMetrics;
+      const [metric] = directive?.Metrics ?? [];
+      return {
+        namespace: directive?.Namespace,
+        name: metric?.Name,
+        unit: metric?.Unit,
+        value: line[metric?.Name ?? ''],
+        reason: line.reason,
+      };
+    });
+    expect(metrics).toEqual([
+      { namespace: 'CustomerSignup', name: 'SignupsCreated', unit: 'Count', value: 1, reason: undefined },
+      {
+        namespace: 'CustomerSignup',
+        name: 'SignupsRejected',
+        unit: 'Count',
+        value: 1,
+        reason: 'email-taken',
+      },
+      {
+        namespace: 'CustomerSignup',
+        name: 'SignupsRejected',
+        unit: 'Count',
+        value: 1,
+        reason: 'invalid-fields',
+      },
+      {
+        namespace: 'CustomerSignup',
+        name: 'SignupsRejected',
+        unit: 'Count',
+        value: 1,
+        reason: 'unsupported-media-type',
+      },
+      {
+        namespace: 'CustomerSignup',
+        name: 'SignupsRejected',
+        unit: 'Count',
+        value: 1,
+        reason: 'malformed-body',
+      },
+      {
+        namespace: 'CustomerSignup',
+        name: 'SignupsRejected',
+        unit: 'Count',
+        value: 1,
+        reason: 'body-too-large',
+      },
+    ]);
+  });
+});
+
+describe('the answer', () => {
+  it('leaves with only the keys API Gateway reads: the outcome is taken off', async () => {
+    const call = loggedHandler();
+    const { result } = await capturingOutput(() => invoke(call, jsonPost(validSignup())));
+
+    const { json: _, ...answer } = result;
+    expect(Object.keys(answer).sort()).toEqual(['body', 'headers', 'statusCode']);
+  });
+});

@@ -1,0 +1,67 @@
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { describe, expect, it } from 'vitest';
+import { customersPath } from '../../functions/create-customer/openapi.ts';
+import { requiredSignupFields, signupRequestSchema } from '../../functions/create-customer/request-schema.ts';
+import { allResponses, documentedResponse, schemaChecker, servedDocument } from './document-schemas.ts';
+
+describe('the OpenAPI reference', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const validator = new Validator();
+
+    const result = await validator.validate(servedDocument);
+
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+  });
+
+  it("describes the request, as JSON and as a form, with the validator's own schema", () => {
+    const request = servedDocument.components.schemas.SignupRequest as {
+      required: string[];
+      properties: Record<string, unknown>;
+    };
+    const content = servedDocument.paths[customersPath]?.post?.requestBody?.content ?? {};
+
+    expect(request.required).toEqual([...requiredSignupFields]);
+    expect(request.properties).toMatchObject(signupRequestSchema.properties);
+    expect(Object.keys(request.properties)).toEqual(Object.keys(signupRequestSchema.properties));
+    for (const mediaType of ['application/json', 'application/x-www-form-urlencoded']) {
+      expect(content[mediaType]?.schema).toEqual({ $ref: '#/components/schemas/SignupRequest' });
+    }
+  });
+
+  it('documents every answer of the contract', () => {
+    for (const status of [201, 400, 409, 413, 415, 422, 429, 503]) {
+      expect(documentedResponse(customersPath, 'POST', status), `POST ${status}`).toBeDefined();
+    }
+    expect(documentedResponse(customersPath, 'GET', 405)?.headers).toHaveProperty('Allow');
+    expect(documentedResponse(customersPath, 'POST', 503)?.headers).toHaveProperty('Retry-After');
+  });
+
+  it('has schemas that compile as strict JSON Schema 2020-12', () => {
+    for (const [name, schema] of Object.entries(servedDocument.components.schemas)) {
+      expect(() => schemaChecker(schema), name).not.toThrow();
+    }
+  });
+
+  it('has examples that fit their schemas', () => {
+    const requestContent = servedDocument.paths[customersPath]?.post?.requestBody?.content ?? {};
+    const mediaTypes = [
+      ...Object.entries(requestContent).map(([type, mediaType]) => [`request ${type}`, mediaType] as const),
+      ...allResponses().flatMap(([name, response]) =>
+        Object.entries(response.content ?? {}).map(
+          ([type, mediaType]) => [`${name} ${type}`, mediaType] as const,
+        ),
+      ),
+    ];
+    let examples = 0;
+    for (const [name, mediaType] of mediaTypes) {
+      const check = schemaChecker(mediaType.schema);
+      for (const [exampleName, example] of Object.entries(mediaType.examples ?? {})) {
+        examples += 1;
+        expect(check(example.value), `${name}: ${exampleName}`).toEqual([]);
+      }
+    }
+    expect(examples).toBeGreaterThanOrEqual(15);
+  });
+});

@@ -1,0 +1,103 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { loadCommonPasswords } from '../../functions/create-customer/common-passwords.ts';
+import { createDynamoDbCustomerStore } from '../../functions/create-customer/dynamodb-customer-store.ts';
+import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
+import { createHandler } from '../../functions/create-customer/handler.ts';
+import type { IdempotencyRecords } from '../../functions/create-customer/idempotency-records.ts';
+import { createBcryptHasher } from '../../functions/create-customer/password-hasher.ts';
+import { createSignup } from '../../functions/create-customer/signup.ts';
+import type { Telemetry } from '../../functions/create-customer/telemetry.ts';
+import { loadTransliteration } from '../../functions/create-customer/transliterations.ts';
+import { localContext } from '../../local/api-gateway-event.ts';
+
+/** Telemetry that writes nothing, for tests about other things. */
+export const silentTelemetry = (): Telemetry => ({
+  logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  metrics: {
+    addDimension: () => undefined,
+    addMetric: () => undefined,
+    publishStoredMetrics: () => undefined,
+  },
+});
+
+export interface TestHandlerOptions {
+  documentClient: DynamoDBDocumentClient;
+  tableName: string;
+  telemetry?: Telemetry;
+  idempotencyRecords?: IdempotencyRecords;
+  corsOrigins?: string[];
+  timeoutEarlyInMillis?: number;
+}
+
+/** The signup handler as Lambda runs it, on the given table, with bcrypt at its cheapest cost. */
+export const createTestHandler = ({
+  documentClient,
+  tableName,
+  telemetry = silentTelemetry(),
+  idempotencyRecords = createDynamoDbIdempotencyRecords(documentClient, tableName),
+  corsOrigins = ['https://shop.example.com'],
+  timeoutEarlyInMillis = 0,
+}: TestHandlerOptions) =>
+  createHandler({
+    signup: createSignup({
+      store: createDynamoDbCustomerStore(documentClient, tableName),
+      hasher: createBcryptHasher(4),
+      isCommonPassword: async () => {
+        const list = await loadCommonPasswords();
+        return (candidate) => list.has(candidate);
+      },
+      transliterate: loadTransliteration,
+      now: () => new Date(),
+    }),
+    idempotencyRecords,
+    corsOrigins,
+    telemetry,
+    timeoutEarlyInMillis,
+  });
+
+export interface TestRequest {
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string | null;
+  /** The function's time budget for this request. */
+  budgetMs?: number;
+}
+
+export interface TestAnswer extends APIGatewayProxyResult {
+  json: unknown;
+}
+
+/** Sends one API Gateway proxy event to a handler, as API Gateway would. */
+export const invoke = async (
+  handler: ReturnType<typeof createTestHandler>,
+  { method = 'POST', path = '/api/v1/customers/', headers = {}, body = null, budgetMs = 10_000 }: TestRequest,
+): Promise<TestAnswer> => {
+  const event = {
+    httpMethod: method,
+    path,
+    headers,
+    body,
+    isBase64Encoded: false,
+    requestContext: { requestId: crypto.randomUUID() },
+  };
+  const answer = await handler(event as never, localContext(budgetMs));
+  return { ...answer, json: answer.body ? JSON.parse(answer.body) : undefined };
+};
+
+/** A signup the contract accepts, with the e-mail and names given. */
+export const validSignup = (overrides: Record<string, unknown> = {}) => ({
+  email: 'john@example.com',
+  first_name: 'John',
+  last_name: 'Doe',
+  password: 'SecureP@ssw0rd123',
+  password2: 'SecureP@ssw0rd123',
+  date_of_birth: '1990-01-15',
+  ...overrides,
+});
+
+export const jsonPost = (body: unknown, headers: Record<string, string> = {}): TestRequest => ({
+  headers: { 'Content-Type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
