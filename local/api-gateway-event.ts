@@ -34,7 +34,10 @@ export const toApiGatewayEvent = (request: IncomingMessage, body: Buffer): APIGa
       authorizer: null,
       protocol: `HTTP/${request.httpVersion}`,
       httpMethod: request.method ?? 'GET',
-      identity: { sourceIp: request.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['User-Agent'] ?? null } as never,
+      identity: {
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['User-Agent'] ?? null,
+      } as never,
       path: url.pathname,
       stage: 'local',
       requestId,

@@ -16,8 +16,8 @@ let loaded: Promise<CommonPasswords> | undefined;
  * Django's common-password list (lower-case, one a line, each stripped as Django strips it), read on
  * first use and kept for the life of the process: a cold start that never checks a password never
  * pays for it. It stays one string with a newline on either side of every password: nothing is
- * built per password (a Set of the 20,000 took 10 ms to build), and a lookup is one substring
- * search of 160 kB, tens of microseconds.
+ * built per password (a Set of the 19,727 took 7 ms to build and 1.4 MB of heap), and a lookup is
+ * one substring search of 160 kB, tens of microseconds.
  */
 export const loadCommonPasswords = (): Promise<CommonPasswords> => {
   loaded ??= new Promise((resolve) => {

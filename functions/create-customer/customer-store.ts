@@ -23,7 +23,9 @@ export interface StoredCustomer {
   isActive: boolean;
 }
 
-export type CreateCustomerResult = { ok: true; customer: StoredCustomer } | { ok: false; reason: 'email-taken' };
+export type CreateCustomerResult =
+  | { ok: true; customer: StoredCustomer }
+  | { ok: false; reason: 'email-taken' };
 
 /** What the signup needs of a store. Faults of the store itself are thrown as `StoreUnavailableError`. */
 export interface CustomerStore {

@@ -9,13 +9,8 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { customersTable } from '../../lib/customers-table.ts';
-import {
-  type CreateCustomerResult,
-  type CustomerStore,
-  type NewCustomer,
-  type StoredCustomer,
-  StoreUnavailableError,
-} from './customer-store.ts';
+import type { CreateCustomerResult, CustomerStore, NewCustomer, StoredCustomer } from './customer-store.ts';
+import { isStoreFault, translateStoreFaults } from './dynamodb-faults.ts';
 import { slugCandidate } from './rules/slug-candidate.ts';
 
 /**
@@ -67,48 +62,8 @@ interface SlugHint {
   freed: ReadonlySet<number>;
 }
 
-const STORE_FAULT_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-]);
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
-const isStoreFault = (error: unknown): boolean => {
-  if (!(error instanceof Error)) return false;
-  const { code, $metadata } = error as { code?: unknown; $metadata?: { httpStatusCode?: number } };
-  return (
-    STORE_FAULT_NAMES.has(error.name) ||
-    (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) ||
-    ($metadata?.httpStatusCode ?? 0) >= 500
-  );
-};
-
 const isConditionalCheckFailed = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
-const translateFaults = async <T>(work: () => Promise<T>): Promise<T> => {
-  try {
-    return await work();
-  } catch (error) {
-    if (isStoreFault(error))
-      throw new StoreUnavailableError('The customer store did not answer.', { cause: error });
-    throw error;
-  }
-};
 
 /** For writes that only tidy up or save later requests: a fault must not fail a signup that is decided. */
 const bestEffort = async (work: () => Promise<unknown>): Promise<void> => {
@@ -331,10 +286,10 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
 
   return {
     isEmailTaken: (emailKey) =>
-      translateFaults(async () => (await read(customerKey(emailKey), [PK])) !== undefined),
+      translateStoreFaults(async () => (await read(customerKey(emailKey), [PK])) !== undefined),
 
     createCustomer: (customer: NewCustomer) =>
-      translateFaults(async (): Promise<CreateCustomerResult> => {
+      translateStoreFaults(async (): Promise<CreateCustomerResult> => {
         const hint = await readHint(customer.slugBase);
         const held = await claimFirstFreeSlug(customer.slugBase, customer.emailKey, hint);
         const item: CustomerItem = {
@@ -371,7 +326,7 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
       }),
 
     findBySlug: (slug) =>
-      translateFaults(async () => {
+      translateStoreFaults(async () => {
         const { Items } = await db.send(
           new QueryCommand({
             TableName: tableName,

@@ -34,7 +34,8 @@ export const signupRequestSchema = {
       examples: ['SecureP@ssw0rd123'],
     },
     date_of_birth: {
-      description: 'Optional, may be null. YYYY-MM-DD (month and day may have one digit), a real date, not in the future (UTC).',
+      description:
+        'Optional, may be null. YYYY-MM-DD (month and day may have one digit), a real date, not in the future (UTC).',
       examples: ['1990-01-15'],
     },
   },

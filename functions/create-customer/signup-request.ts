@@ -1,7 +1,7 @@
-import httpJsonBodyParser from '@middy/http-json-body-parser';
-import httpUrlencodeBodyParser from '@middy/http-urlencode-body-parser';
 import type { MiddlewareObj, Request } from '@middy/core';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { formCharset, parseFormBody } from './form-body.ts';
 import { problems } from './http-problems.ts';
 import type { KeyedRequest } from './idempotency-records.ts';
 import { isFloatLiteral, type JsonNumber } from './rules/python-text.ts';
@@ -35,14 +35,17 @@ interface MediaType {
   sub: string;
 }
 
+/** Django REST framework's reading: the type before the parameters, split at its first slash only. */
 const parseMediaType = (value: string): MediaType => {
-  const [main = '', sub = ''] = (value.split(';')[0] ?? '').trim().toLowerCase().split('/');
-  return { main, sub };
+  const type = (value.split(';')[0] ?? '').trim().toLowerCase();
+  const slash = type.indexOf('/');
+  return slash < 0 ? { main: type, sub: '' } : { main: type.slice(0, slash), sub: type.slice(slash + 1) };
 };
 
 /** Django REST framework's media-type match, wildcards included. */
 const accepts = (parser: MediaType, request: MediaType): boolean =>
-  (parser.sub === request.sub || request.sub === '*') && (parser.main === request.main || request.main === '*');
+  (parser.sub === request.sub || request.sub === '*') &&
+  (parser.main === request.main || request.main === '*');
 
 const JSON_MEDIA_TYPE = parseMediaType('application/json');
 const FORM_MEDIA_TYPE = parseMediaType('application/x-www-form-urlencoded');
@@ -55,9 +58,8 @@ const bodyKindOf = (contentType: string): BodyKind | undefined => {
   return undefined;
 };
 
-// middy's parsers do the parsing; the choice between them is Django REST framework's, made above.
+// middy's parser reads JSON; whether a body is JSON is Django REST framework's choice, made above.
 const jsonBodyParser = httpJsonBodyParser({ disableContentTypeCheck: true });
-const formBodyParser = httpUrlencodeBodyParser({ disableContentTypeCheck: true });
 
 const bodyText = (event: SignupEvent): string => {
   const body = event.body;
@@ -72,21 +74,59 @@ const QUOTED_EXCERPT = /^(Unexpected token '.+?'), .* is not valid JSON$/s;
 /** The parser's words without the text it quotes, which may be the password: the token says enough. */
 const withoutExcerpt = (words: string): string => words.replace(QUOTED_EXCERPT, '$1 in JSON');
 
+/** Python's `int()` refuses literals this long (CPython 3.11's guard), so Django's JSON parser does. */
+const MAX_INT_DIGITS = 4300;
+const LONG_DIGIT_RUN = new RegExp(`\\d{${MAX_INT_DIGITS + 1}}`);
+
+/** The parse error Python's JSON parser gives for an integer literal over 4,300 digits, if the body has one. */
+const tooLongIntegerWords = (rawBody: string): string | undefined => {
+  if (!LONG_DIGIT_RUN.test(rawBody)) return undefined;
+  let digits = 0;
+  JSON.parse(rawBody, (_key, value, context?: { source?: string }) => {
+    const literal = context?.source;
+    if (typeof value === 'number' && literal !== undefined && !isFloatLiteral(literal)) {
+      digits = Math.max(digits, literal.replace('-', '').length);
+    }
+    return value;
+  });
+  return digits > MAX_INT_DIGITS
+    ? `Exceeds the limit (${MAX_INT_DIGITS} digits) for integer string conversion: value has ${digits} digits; use sys.set_int_max_str_digits() to increase the limit`
+    : undefined;
+};
+
+const isForbiddenKeyRejection = (error: unknown): boolean =>
+  (error as { statusCode?: unknown }).statusCode === 422 &&
+  (error as Error).message === 'Forbidden key in JSON body';
+
 const parseJson = async (request: SignupRequest): Promise<void> => {
   try {
     await jsonBodyParser.before?.(request as never);
   } catch (error) {
-    const cause = (error as { cause?: { message?: unknown } }).cause;
-    const words = typeof cause?.message === 'string' ? cause.message : (error as Error).message;
-    throw problems.malformedJson(withoutExcerpt(words) || PARSER_WORDS_FALLBACK);
+    if (!isForbiddenKeyRejection(error)) {
+      const cause = (error as { cause?: { message?: unknown } }).cause;
+      const words = typeof cause?.message === 'string' ? cause.message : (error as Error).message;
+      throw problems.malformedJson(withoutExcerpt(words) || PARSER_WORDS_FALLBACK);
+    }
+    // middy refuses `__proto__` and `constructor.prototype` keys, guarding code that merges bodies into
+    // objects. The contract ignores unknown keys, and this body is only ever read field by field with
+    // Object.hasOwn, so such a body is parsed plainly (JSON.parse makes `__proto__` an own key).
+    request.event.body = JSON.parse(request.internal.rawBody);
   }
+  const words = tooLongIntegerWords(request.internal.rawBody);
+  if (words !== undefined) throw problems.malformedJson(words);
 };
 
 /**
  * The request's envelope, before any field is read: the route, the method, the body's size and
  * media type, and the body parsed by middy's JSON or urlencoded parser. An empty body is `{}`.
  */
-export const signupRequest = (): MiddlewareObj<SignupEvent, APIGatewayProxyResult, Error, Context, SignupRequestState> => ({
+export const signupRequest = (): MiddlewareObj<
+  SignupEvent,
+  APIGatewayProxyResult,
+  Error,
+  Context,
+  SignupRequestState
+> => ({
   before: async (request) => {
     const { event } = request;
     if (!SIGNUP_PATHS.has(event.path)) throw problems.notFound();
@@ -108,12 +148,22 @@ export const signupRequest = (): MiddlewareObj<SignupEvent, APIGatewayProxyResul
     event.body = rawBody;
     event.isBase64Encoded = false;
     if (kind === 'json') await parseJson(request);
-    else await formBodyParser.before?.(request as never);
+    else {
+      // A field sent twice counts once, with its last value, as in Django's QueryDict.
+      const fields = parseFormBody(rawBody, formCharset(contentType));
+      event.body = Object.fromEntries([...fields].map(([name, values]) => [name, values.at(-1)]));
+    }
   },
 });
 
 /** After the validator: the body, now known to be an object, becomes the submitted signup fields. */
-export const signupFieldsFromBody = (): MiddlewareObj<SignupEvent, APIGatewayProxyResult, Error, Context, SignupRequestState> => ({
+export const signupFieldsFromBody = (): MiddlewareObj<
+  SignupEvent,
+  APIGatewayProxyResult,
+  Error,
+  Context,
+  SignupRequestState
+> => ({
   before: (request) => {
     request.event.body = submittedFields(request.event.body as Record<string, unknown>, request.internal);
   },
@@ -131,8 +181,14 @@ export const pythonTypeName = (value: unknown, rawBody: string): string => {
 /** The literal text of each top-level number in a JSON body (Node 22+ passes it to the reviver). */
 const topLevelNumberLiterals = (rawBody: string): Map<string, string> => {
   const found: { holder: unknown; key: string; literal: string }[] = [];
-  const root: unknown = JSON.parse(rawBody, function (this: unknown, key, value, context?: { source?: string }) {
-    if (typeof value === 'number' && context?.source !== undefined) found.push({ holder: this, key, literal: context.source });
+  const root: unknown = JSON.parse(rawBody, function (
+    this: unknown,
+    key,
+    value,
+    context?: { source?: string },
+  ) {
+    if (typeof value === 'number' && context?.source !== undefined)
+      found.push({ holder: this, key, literal: context.source });
     return value;
   } as (key: string, value: unknown) => unknown);
   return new Map(found.filter((entry) => entry.holder === root).map((entry) => [entry.key, entry.literal]));
@@ -140,15 +196,17 @@ const topLevelNumberLiterals = (rawBody: string): Map<string, string> => {
 
 /**
  * The signup fields of a parsed body. JSON numbers keep their literal text (Python's `str(1.0)` is
- * "1.0"); a form field sent twice counts once, with its last value, as Django's QueryDict does.
+ * "1.0").
  */
-export const submittedFields = (body: Record<string, unknown>, state: SignupRequestState): SubmittedFields => {
+export const submittedFields = (
+  body: Record<string, unknown>,
+  state: SignupRequestState,
+): SubmittedFields => {
   const fields: Record<string, unknown> = {};
   let literals: Map<string, string> | undefined;
   for (const field of signupFields) {
     if (!Object.hasOwn(body, field)) continue;
     let value = body[field];
-    if (state.bodyKind === 'form' && Array.isArray(value)) value = value.at(-1);
     // A form cannot send null: Django REST framework reads an empty nullable field as null.
     if (state.bodyKind === 'form' && field === 'date_of_birth' && value === '') value = null;
     if (typeof value === 'number') {

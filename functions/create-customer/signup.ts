@@ -54,7 +54,11 @@ export const createSignup =
     });
     const emailTaken = check.emailKey !== undefined && (await store.isEmailTaken(check.emailKey));
     if (check.signup === undefined || emailTaken) {
-      return { outcome: 'invalid', errors: emailTaken ? withEmailTaken(check.errors) : check.errors, emailTaken };
+      return {
+        outcome: 'invalid',
+        errors: emailTaken ? withEmailTaken(check.errors) : check.errors,
+        emailTaken,
+      };
     }
     const { password, ...signup } = check.signup;
     const created = await store.createCustomer({ ...signup, passwordHash: await hasher.hash(password) });

@@ -5,7 +5,6 @@ import type { Transliterate } from './rules/slug.ts';
 /** Made by scripts/generate-transliterations.ts; it sits beside this module, in the source tree and in the bundle. */
 const TABLE_FILE = new URL('./transliterations.json.gz', import.meta.url);
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII text needs no transliteration.
 const ASCII = /^[\x00-\x7f]*$/;
 
 let blocks: Record<string, string[]> | undefined;

@@ -36,7 +36,13 @@ describe('npm start with DYNAMODB_ENDPOINT', () => {
     const response = await fetch(`${server.baseUrl}/api/v1/customers/`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ email: 'ext@example.com', first_name: 'Ext', last_name: 'Ernal', password, password2: password }),
+      body: JSON.stringify({
+        email: 'ext@example.com',
+        first_name: 'Ext',
+        last_name: 'Ernal',
+        password,
+        password2: password,
+      }),
     });
     expect(response.status).toBe(201);
 
@@ -51,7 +57,9 @@ describe('npm start with DYNAMODB_ENDPOINT', () => {
 
   it.skipIf(!hasDjangoBcrypt)("stores a hash that Django's check_password verifies", () => {
     const check = (candidate: string) =>
-      execFileSync('/usr/bin/python3', ['-c', DJANGO_CHECK_PASSWORD, candidate, storedHash]).toString().trim();
+      execFileSync('/usr/bin/python3', ['-c', DJANGO_CHECK_PASSWORD, candidate, storedHash])
+        .toString()
+        .trim();
     expect(check(password)).toBe('True');
     expect(check(`${password}!`)).toBe('False');
   });

@@ -12,7 +12,10 @@ const signup = (baseUrl: string, fields: Record<string, string>) =>
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ password: 'SecureP@ssw0rd123', password2: 'SecureP@ssw0rd123', ...fields }),
-  }).then(async (response) => ({ status: response.status, body: (await response.json()) as Record<string, unknown> }));
+  }).then(async (response) => ({
+    status: response.status,
+    body: (await response.json()) as Record<string, unknown>,
+  }));
 
 describe('npm start', () => {
   let server: LocalServer;
@@ -30,19 +33,28 @@ describe('npm start', () => {
   it('gives exactly one of 50 concurrent signups with one e-mail its 201, and the others the duplicate error', async () => {
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, index) =>
-        signup(server.baseUrl, { email: index % 2 ? 'race@example.com' : 'RACE@example.com', first_name: 'Race', last_name: `Runner${index}` }),
+        signup(server.baseUrl, {
+          email: index % 2 ? 'race@example.com' : 'RACE@example.com',
+          first_name: 'Race',
+          last_name: `Runner${index}`,
+        }),
       ),
     );
     expect(answers.filter((answer) => answer.status === 201)).toHaveLength(1);
     const refused = answers.filter((answer) => answer.status === 400);
     expect(refused).toHaveLength(49);
-    for (const answer of refused) expect(answer.body).toEqual({ email: ['customer with this email address already exists.'] });
+    for (const answer of refused)
+      expect(answer.body).toEqual({ email: ['customer with this email address already exists.'] });
   });
 
   it('gives 50 concurrent signups of one name 50 distinct slugs of that name', async () => {
     const answers = await Promise.all(
       Array.from({ length: 50 }, (_, index) =>
-        signup(server.baseUrl, { email: `twin${index}@example.com`, first_name: 'Twin', last_name: 'Sister' }),
+        signup(server.baseUrl, {
+          email: `twin${index}@example.com`,
+          first_name: 'Twin',
+          last_name: 'Sister',
+        }),
       ),
     );
     expect(answers.map((answer) => answer.status)).toEqual(Array(50).fill(201));
@@ -55,9 +67,20 @@ describe('npm start', () => {
     await server.stop();
     server = await startLocalServer({ DATA_DIR: server.dataDir });
 
-    const again = await signup(server.baseUrl, { email: 'john@example.com', first_name: 'John', last_name: 'Doe' });
-    expect(again).toEqual({ status: 400, body: { email: ['customer with this email address already exists.'] } });
-    const next = await signup(server.baseUrl, { email: 'john4@example.com', first_name: 'John', last_name: 'Doe' });
+    const again = await signup(server.baseUrl, {
+      email: 'john@example.com',
+      first_name: 'John',
+      last_name: 'Doe',
+    });
+    expect(again).toEqual({
+      status: 400,
+      body: { email: ['customer with this email address already exists.'] },
+    });
+    const next = await signup(server.baseUrl, {
+      email: 'john4@example.com',
+      first_name: 'John',
+      last_name: 'Doe',
+    });
     expect(next.body.slug).toBe('john-doe-4');
   });
 });

@@ -1,16 +1,10 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { loadCommonPasswords } from '../../functions/create-customer/common-passwords.ts';
-import { createDynamoDbCustomerStore } from '../../functions/create-customer/dynamodb-customer-store.ts';
-import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
-import { createHandler } from '../../functions/create-customer/handler.ts';
 import { createBcryptHasher, type PasswordHasher } from '../../functions/create-customer/password-hasher.ts';
-import { createSignup } from '../../functions/create-customer/signup.ts';
-import { loadTransliteration } from '../../functions/create-customer/transliterations.ts';
 import { localContext } from '../../local/api-gateway-event.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
-import { silentTelemetry } from '../support/signup-handler.ts';
+import { createTestHandler } from '../support/signup-handler.ts';
 
 const db = await useEmbeddedTable({ freshTablePerTest: true });
 
@@ -24,21 +18,11 @@ const countingHasher = (inner: PasswordHasher): PasswordHasher => ({
 });
 
 const handlerForTest = () =>
-  createHandler({
-    signup: createSignup({
-      store: createDynamoDbCustomerStore(db.documentClient, db.tableName),
-      hasher: countingHasher(createBcryptHasher(4)),
-      isCommonPassword: async () => {
-        const list = await loadCommonPasswords();
-        return (candidate) => list.has(candidate);
-      },
-      transliterate: loadTransliteration,
-      now: () => new Date('2026-11-27T12:00:00Z'),
-    }),
-    idempotencyRecords: createDynamoDbIdempotencyRecords(db.documentClient, db.tableName),
-    corsOrigins: ['https://shop.example.com'],
-    telemetry: silentTelemetry(),
-    timeoutEarlyInMillis: 0,
+  createTestHandler({
+    documentClient: db.documentClient,
+    tableName: db.tableName,
+    hasher: countingHasher(createBcryptHasher(4)),
+    now: () => new Date('2026-11-27T12:00:00Z'),
   });
 
 let handler = handlerForTest();
@@ -56,7 +40,12 @@ const contractExample = {
   date_of_birth: '1990-01-15',
 };
 
-const post = async (body: string | null, headers: Record<string, string> = { 'Content-Type': 'application/json' }, method = 'POST', path = '/api/v1/customers/') => {
+const post = async (
+  body: string | null,
+  headers: Record<string, string> = { 'Content-Type': 'application/json' },
+  method = 'POST',
+  path = '/api/v1/customers/',
+) => {
   const event = { httpMethod: method, path, headers, body, isBase64Encoded: false };
   const response = await handler(event as never, localContext(10_000));
   return { ...response, json: response.body ? JSON.parse(response.body) : undefined };
@@ -87,7 +76,11 @@ describe('POST /api/v1/customers/', () => {
     await signUp({ ...contractExample, email: 'John@Example.COM' });
 
     const { Item } = await db.documentClient.send(
-      new GetCommand({ TableName: db.tableName, Key: { pk: 'customer#john@example.com' }, ConsistentRead: true }),
+      new GetCommand({
+        TableName: db.tableName,
+        Key: { pk: 'customer#john@example.com' },
+        ConsistentRead: true,
+      }),
     );
     expect(Item).toMatchObject({
       email: 'John@example.com',
@@ -101,12 +94,19 @@ describe('POST /api/v1/customers/', () => {
     });
     expect(Item?.created_at).toEqual(expect.any(String));
     expect(Item?.password).toMatch(/^bcrypt\$\$2b\$04\$/);
-    expect(await bcrypt.compare(contractExample.password, String(Item?.password).slice('bcrypt$'.length))).toBe(true);
+    expect(
+      await bcrypt.compare(contractExample.password, String(Item?.password).slice('bcrypt$'.length)),
+    ).toBe(true);
     expect(JSON.stringify(await storedItems())).not.toContain(contractExample.password);
   });
 
   it('answers the same without the trailing slash', async () => {
-    const response = await post(JSON.stringify(contractExample), { 'Content-Type': 'application/json' }, 'POST', '/api/v1/customers');
+    const response = await post(
+      JSON.stringify(contractExample),
+      { 'Content-Type': 'application/json' },
+      'POST',
+      '/api/v1/customers',
+    );
     expect(response.statusCode).toBe(201);
   });
 
@@ -146,13 +146,26 @@ describe('POST /api/v1/customers/', () => {
     const slugs: string[] = [];
     for (const [index, name] of ['John Doe', 'John Doe', 'John Doe 2', 'John Doe'].entries()) {
       const [first = '', last = ''] = name.split(/ (.*)/);
-      slugs.push((await signUp({ ...contractExample, email: `j${index}@example.com`, first_name: first, last_name: last })).json.slug);
+      slugs.push(
+        (
+          await signUp({
+            ...contractExample,
+            email: `j${index}@example.com`,
+            first_name: first,
+            last_name: last,
+          })
+        ).json.slug,
+      );
     }
     expect(slugs).toEqual(['john-doe', 'john-doe-2', 'john-doe-2-2', 'john-doe-3']);
   });
 
   it('accepts a urlencoded form, whose values are text', async () => {
-    const form = new URLSearchParams({ ...contractExample, email: 'form@example.com', date_of_birth: '' }).toString();
+    const form = new URLSearchParams({
+      ...contractExample,
+      email: 'form@example.com',
+      date_of_birth: '',
+    }).toString();
     const response = await post(form, { 'Content-Type': 'application/x-www-form-urlencoded' });
     expect(response.statusCode).toBe(201);
     expect(response.json.date_of_birth).toBeNull();
@@ -194,7 +207,9 @@ describe('POST /api/v1/customers/', () => {
   });
 
   it('accepts JSON with a charset and any letter case', async () => {
-    const response = await post(JSON.stringify(contractExample), { 'content-type': 'Application/JSON; charset=UTF-8' });
+    const response = await post(JSON.stringify(contractExample), {
+      'content-type': 'Application/JSON; charset=UTF-8',
+    });
     expect(response.statusCode).toBe(201);
   });
 
@@ -219,7 +234,11 @@ describe('POST /api/v1/customers/', () => {
   });
 
   it('answers a CORS preflight from a configured origin, and not from others', async () => {
-    const allowed = await post(null, { Origin: 'https://shop.example.com', 'Access-Control-Request-Method': 'POST' }, 'OPTIONS');
+    const allowed = await post(
+      null,
+      { Origin: 'https://shop.example.com', 'Access-Control-Request-Method': 'POST' },
+      'OPTIONS',
+    );
     expect(allowed.statusCode).toBe(204);
     expect(allowed.headers?.['Access-Control-Allow-Origin']).toBe('https://shop.example.com');
     expect(allowed.headers?.['Access-Control-Allow-Methods']).toContain('POST');

@@ -34,7 +34,13 @@ export const startLocalServer = async (environment: Record<string, string> = {})
   const dataDir = environment.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'signup-data-'));
   const child: ChildProcess = spawn(process.execPath, ['local/server.ts'], {
     cwd: projectRoot,
-    env: { ...process.env, PORT: String(await freePortPair()), BCRYPT_COST: '4', ...environment, DATA_DIR: dataDir },
+    env: {
+      ...process.env,
+      PORT: String(await freePortPair()),
+      BCRYPT_COST: '4',
+      ...environment,
+      DATA_DIR: dataDir,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -46,7 +52,9 @@ export const startLocalServer = async (environment: Record<string, string> = {})
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the server exited (${code}) before listening:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the server exited (${code}) before listening:\n${output}`)),
+    );
   });
   return {
     baseUrl,

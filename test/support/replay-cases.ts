@@ -21,11 +21,13 @@ export const answerProblems = (expected: ContractCase['expect'], status: number,
   const want = expected.body as Record<string, unknown> | null;
   if (typeof want?.detail === 'string' && want.detail.startsWith('JSON parse error')) {
     const detail = (body as Record<string, unknown> | null)?.detail;
-    if (typeof detail !== 'string' || !detail.startsWith('JSON parse error')) problems.push(`body ${JSON.stringify(body)}`);
+    if (typeof detail !== 'string' || !detail.startsWith('JSON parse error'))
+      problems.push(`body ${JSON.stringify(body)}`);
     return problems;
   }
   if (want === null || typeof want !== 'object' || body === null || typeof body !== 'object') {
-    if (JSON.stringify(body) !== JSON.stringify(want)) problems.push(`body ${JSON.stringify(body)}, expected ${JSON.stringify(want)}`);
+    if (JSON.stringify(body) !== JSON.stringify(want))
+      problems.push(`body ${JSON.stringify(body)}, expected ${JSON.stringify(want)}`);
     return problems;
   }
   const actual = body as Record<string, unknown>;
@@ -38,11 +40,15 @@ export const answerProblems = (expected: ContractCase['expect'], status: number,
 };
 
 /** Replays the cases in order against a running API; the answers' problems by case id, empty when all pass. */
-export const replayCases = async (baseUrl: string, cases: readonly ContractCase[]): Promise<Record<string, string[]>> => {
+export const replayCases = async (
+  baseUrl: string,
+  cases: readonly ContractCase[],
+): Promise<Record<string, string[]>> => {
   const failures: Record<string, string[]> = {};
   for (const contractCase of cases) {
     const init: RequestInit = { method: contractCase.method, headers: contractCase.headers ?? {} };
-    if (!['GET', 'HEAD'].includes(contractCase.method)) init.body = Buffer.from(contractCase.body ?? '', 'utf8');
+    if (!['GET', 'HEAD'].includes(contractCase.method))
+      init.body = Buffer.from(contractCase.body ?? '', 'utf8');
     const response = await fetch(baseUrl + (contractCase.replay_path ?? contractCase.path), init);
     const text = await response.text();
     const problems: string[] = [];

@@ -5,7 +5,7 @@ import { createDynamoDbCustomerStore } from '../../functions/create-customer/dyn
 import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
 import type { IdempotencyRecords } from '../../functions/create-customer/idempotency-records.ts';
-import { createBcryptHasher } from '../../functions/create-customer/password-hasher.ts';
+import { createBcryptHasher, type PasswordHasher } from '../../functions/create-customer/password-hasher.ts';
 import { createSignup } from '../../functions/create-customer/signup.ts';
 import type { Telemetry } from '../../functions/create-customer/telemetry.ts';
 import { loadTransliteration } from '../../functions/create-customer/transliterations.ts';
@@ -25,6 +25,8 @@ export interface TestHandlerOptions {
   documentClient: DynamoDBDocumentClient;
   tableName: string;
   telemetry?: Telemetry;
+  hasher?: PasswordHasher;
+  now?: () => Date;
   idempotencyRecords?: IdempotencyRecords;
   corsOrigins?: string[];
   timeoutEarlyInMillis?: number;
@@ -35,6 +37,8 @@ export const createTestHandler = ({
   documentClient,
   tableName,
   telemetry = silentTelemetry(),
+  hasher = createBcryptHasher(4),
+  now = () => new Date(),
   idempotencyRecords = createDynamoDbIdempotencyRecords(documentClient, tableName),
   corsOrigins = ['https://shop.example.com'],
   timeoutEarlyInMillis = 0,
@@ -42,13 +46,13 @@ export const createTestHandler = ({
   createHandler({
     signup: createSignup({
       store: createDynamoDbCustomerStore(documentClient, tableName),
-      hasher: createBcryptHasher(4),
+      hasher,
       isCommonPassword: async () => {
         const list = await loadCommonPasswords();
         return (candidate) => list.has(candidate);
       },
       transliterate: loadTransliteration,
-      now: () => new Date(),
+      now,
     }),
     idempotencyRecords,
     corsOrigins,

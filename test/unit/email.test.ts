@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emailKey, isValidEmail, normalizeEmail } from '../../functions/create-customer/rules/email.ts';
+import { isValidEmail, normalizeEmail } from '../../functions/create-customer/rules/email.ts';
 
 describe("Django's EmailValidator", () => {
   it.each([
@@ -16,6 +16,11 @@ describe("Django's EmailValidator", () => {
     'user@例え.テスト',
     'a@b.c0',
     'x@xn--mnchen-3ya.de',
+    'a@münchen.12',
+    'ı-dotless@example.com',
+    'zwj@exam\u200dple.com',
+    'ace@xn--a.ü.com',
+    'ideo@example\u3002com',
   ])('accepts %s', (address) => {
     expect(isValidEmail(address)).toBe(true);
   });
@@ -42,6 +47,9 @@ describe("Django's EmailValidator", () => {
     '"john doe"@example.com',
     `${'a'.repeat(310)}@example.com`,
     'a\u0000b@example.com',
+    'num@123',
+    'num@0x7f',
+    'num@4294967295',
   ])('refuses %j', (address) => {
     expect(isValidEmail(address)).toBe(false);
   });
@@ -55,9 +63,5 @@ describe("Django's EmailValidator", () => {
 describe('the e-mail as stored', () => {
   it('lower-cases the domain only', () => {
     expect(normalizeEmail('Mixed.Case@EXAMPLE.ORG')).toBe('Mixed.Case@example.org');
-  });
-
-  it('keys one account per address whatever the letter case', () => {
-    expect(emailKey(normalizeEmail('JOHN@Example.com'))).toBe(emailKey(normalizeEmail('john@example.com')));
   });
 });

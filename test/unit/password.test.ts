@@ -13,7 +13,9 @@ const nobody = person('', '', '');
 
 describe("Django's password validators", () => {
   it('passes a good password', () => {
-    expect(passwordProblems('SecureP@ssw0rd123', person('John', 'Doe', 'john@example.com'), isCommon)).toEqual([]);
+    expect(
+      passwordProblems('SecureP@ssw0rd123', person('John', 'Doe', 'john@example.com'), isCommon),
+    ).toEqual([]);
   });
 
   it('refuses a short one, counting code points', () => {
@@ -26,8 +28,14 @@ describe("Django's password validators", () => {
   });
 
   it('reports every validator that fails, in Django\u2019s order', () => {
-    expect(passwordProblems('12345678', nobody, isCommon)).toEqual([messages.passwordTooCommon, messages.passwordNumeric]);
-    expect(passwordProblems('1234', nobody, isCommon)).toEqual([messages.passwordTooShort, messages.passwordNumeric]);
+    expect(passwordProblems('12345678', nobody, isCommon)).toEqual([
+      messages.passwordTooCommon,
+      messages.passwordNumeric,
+    ]);
+    expect(passwordProblems('1234', nobody, isCommon)).toEqual([
+      messages.passwordTooShort,
+      messages.passwordNumeric,
+    ]);
   });
 
   it('refuses over 72 UTF-8 bytes, not 72 characters', () => {
@@ -36,15 +44,15 @@ describe("Django's password validators", () => {
   });
 
   it('compares with the first name, the last name and the e-mail, and names the first that is similar', () => {
-    expect(passwordProblems('bartholomew1', person('Bartholomew', 'Smith', 'b@example.com'), isCommon)).toEqual([
-      messages.passwordTooSimilar('first name'),
-    ]);
-    expect(passwordProblems('Wolfeschlegel!', person('Ann', 'Wolfeschlegel', 'ann@example.com'), isCommon)).toEqual([
-      messages.passwordTooSimilar('last name'),
-    ]);
-    expect(passwordProblems('sunflowerfield9', person('Sun', 'Flower', 'sunflowerfield@example.com'), isCommon)).toEqual(
-      [messages.passwordTooSimilar('email address')],
-    );
+    expect(
+      passwordProblems('bartholomew1', person('Bartholomew', 'Smith', 'b@example.com'), isCommon),
+    ).toEqual([messages.passwordTooSimilar('first name')]);
+    expect(
+      passwordProblems('Wolfeschlegel!', person('Ann', 'Wolfeschlegel', 'ann@example.com'), isCommon),
+    ).toEqual([messages.passwordTooSimilar('last name')]);
+    expect(
+      passwordProblems('sunflowerfield9', person('Sun', 'Flower', 'sunflowerfield@example.com'), isCommon),
+    ).toEqual([messages.passwordTooSimilar('email address')]);
   });
 
   it('compares with the parts of an attribute split on non-word characters', () => {
@@ -54,6 +62,8 @@ describe("Django's password validators", () => {
   });
 
   it('skips parts ten times shorter than the password', () => {
-    expect(passwordProblems('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', person('A', 'Lee', 'x@example.com'), isCommon)).toEqual([]);
+    expect(
+      passwordProblems('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', person('A', 'Lee', 'x@example.com'), isCommon),
+    ).toEqual([]);
   });
 });

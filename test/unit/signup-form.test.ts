@@ -60,11 +60,13 @@ describe('a signup form', () => {
   });
 
   it('refuses null, blank and white-space names, and never trims passwords', () => {
-    expect(check({ first_name: null, last_name: ' \u3000 ', password: '', password2: '   ' }).errors).toEqual({
-      first_name: [messages.null],
-      last_name: [messages.blank],
-      password: [messages.blank],
-    });
+    expect(check({ first_name: null, last_name: ' \u3000 ', password: '', password2: '   ' }).errors).toEqual(
+      {
+        first_name: [messages.null],
+        last_name: [messages.blank],
+        password: [messages.blank],
+      },
+    );
   });
 
   it('reports every failing validator of a field: length, NUL, lone surrogate', () => {
@@ -80,11 +82,15 @@ describe('a signup form', () => {
       messages.maxLength(254),
       messages.invalidEmail,
     ]);
-    expect(check({ email: `${'a'.repeat(250)}@example.com` }).errors.email).toEqual([messages.maxLength(254)]);
+    expect(check({ email: `${'a'.repeat(250)}@example.com` }).errors.email).toEqual([
+      messages.maxLength(254),
+    ]);
   });
 
   it('reports a mismatch under password2 only, and only between two non-empty texts', () => {
-    expect(check({ password2: 'SecureP@ssw0rd124' }).errors).toEqual({ password2: [messages.passwordMismatch] });
+    expect(check({ password2: 'SecureP@ssw0rd124' }).errors).toEqual({
+      password2: [messages.passwordMismatch],
+    });
     expect(check({ password: 'short', password2: 'other' }).errors).toEqual({
       password: [messages.passwordTooShort],
       password2: [messages.passwordMismatch],
@@ -96,11 +102,14 @@ describe('a signup form', () => {
 
   it('compares the password with the submitted names and e-mail even when they are invalid', () => {
     const longName = 'Bartholomew'.repeat(14);
-    expect(check({ first_name: longName, password: 'bartholomew1', password2: 'bartholomew1' }).errors).toEqual({
+    expect(
+      check({ first_name: longName, password: 'bartholomew1', password2: 'bartholomew1' }).errors,
+    ).toEqual({
       first_name: [messages.maxLength(150)],
     });
     expect(
-      check({ first_name: 'Bartholomew ', password: 'bartholomew1', password2: 'bartholomew1' }).errors.password,
+      check({ first_name: 'Bartholomew ', password: 'bartholomew1', password2: 'bartholomew1' }).errors
+        .password,
     ).toEqual([messages.passwordTooSimilar('first name')]);
   });
 });

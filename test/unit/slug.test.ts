@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { slugCandidate } from '../../functions/create-customer/rules/slug-candidate.ts';
 import { slugBase as slugBaseWith, slugify } from '../../functions/create-customer/rules/slug.ts';
+import { slugCandidate } from '../../functions/create-customer/rules/slug-candidate.ts';
 import { loadTransliteration } from '../../functions/create-customer/transliterations.ts';
 
 const transliterate = await loadTransliteration();
@@ -45,7 +45,11 @@ describe('the slug base', () => {
 
 describe('the suffixed slugs', () => {
   it('tries base, base-2, base-3, …', () => {
-    expect([1, 2, 3].map((index) => slugCandidate('john-doe', index))).toEqual(['john-doe', 'john-doe-2', 'john-doe-3']);
+    expect([1, 2, 3].map((index) => slugCandidate('john-doe', index))).toEqual([
+      'john-doe',
+      'john-doe-2',
+      'john-doe-3',
+    ]);
   });
 
   it('cuts the base so that the whole stays within 50 characters', () => {

@@ -1,4 +1,4 @@
-import { domainToASCII } from 'node:url';
+import { toAsciiDomain } from './email.ts';
 
 /**
  * The uniqueness key of a normalised address: one account per mailbox. The address is NFC-normalised,
@@ -9,7 +9,5 @@ export const emailKey = (normalizedAddress: string): string => {
   const address = normalizedAddress.normalize('NFC');
   const at = address.lastIndexOf('@');
   const domain = address.slice(at + 1);
-  // An IP literal such as `[127.0.0.1]` has no ASCII form as a host name: it stays as sent.
-  const asciiDomain = domainToASCII(domain) || domain;
-  return `${address.slice(0, at)}@${asciiDomain}`.toLowerCase();
+  return `${address.slice(0, at)}@${toAsciiDomain(domain) ?? domain}`.toLowerCase();
 };

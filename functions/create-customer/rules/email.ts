@@ -5,10 +5,12 @@ import { codePointLength } from './python-text.ts';
 // Django's EmailValidator, pattern for pattern (`\Z` is `$` without the `m` flag). Python's
 // re.IGNORECASE lets a letter match through its simple lower or upper case: `iu` does so through
 // case folding, which covers ſ and the Kelvin sign but not the Turkish İ and ı, added by hand.
-const DOT_ATOM = /^[-!#$%&'*+/=?^_`{}|~0-9A-Z\u0130\u0131]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9A-Z\u0130\u0131]+)*$/iu;
+const DOT_ATOM =
+  /^[-!#$%&'*+/=?^_`{}|~0-9A-Z\u0130\u0131]+(?:\.[-!#$%&'*+/=?^_`{}|~0-9A-Z\u0130\u0131]+)*$/iu;
 const QUOTED_STRING =
   /^"(?:[\x01-\x08\x0b\x0c\x0e-\x1f!#-[\]-\x7f\u0130\u0131]|\\[\x01-\x09\x0b\x0c\x0e-\x7f\u0130\u0131])*"$/iu;
-const DOMAIN = /^(?:[A-Z0-9\u0130\u0131](?:[A-Z0-9\u0130\u0131-]{0,61}[A-Z0-9\u0130\u0131])?\.)+[A-Z0-9\u0130\u0131-]{2,63}(?<!-)$/iu;
+const DOMAIN =
+  /^(?:[A-Z0-9\u0130\u0131](?:[A-Z0-9\u0130\u0131-]{0,61}[A-Z0-9\u0130\u0131])?\.)+[A-Z0-9\u0130\u0131-]{2,63}(?<!-)$/iu;
 const ADDRESS_LITERAL = /^\[([A-f0-9:.]+)\]$/iu;
 const DOMAIN_ALLOWLIST = new Set(['localhost']);
 /** RFC 3696's limit, which Django checks before anything else. */
@@ -24,8 +26,8 @@ const isValidIpLiteral = (address: string): boolean => {
 /** The dots that Python's IDNA codec splits a domain on. */
 const IDNA_DOTS = /[.\u3002\uff0e\uff61]/;
 /** What IDNA 2003's nameprep maps to nothing (RFC 3454, table B.1), which UTS 46 would refuse instead. */
+// biome-ignore lint/suspicious/noMisleadingCharacterClass: each code point is removed on its own.
 const MAPPED_TO_NOTHING = /[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/g;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII labels pass as they are.
 const ASCII = /^[\x00-\x7f]*$/;
 /** DNS's limit on a label. */
 const MAX_LABEL_LENGTH = 63;
@@ -73,6 +75,3 @@ export const normalizeEmail = (address: string): string => {
   const at = address.lastIndexOf('@');
   return `${address.slice(0, at)}@${address.slice(at + 1).toLowerCase()}`;
 };
-
-/** The uniqueness key of an address: one account per mailbox, whatever the letter case. */
-export const emailKey = (normalizedAddress: string): string => normalizedAddress.toLowerCase();

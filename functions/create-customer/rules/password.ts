@@ -9,7 +9,6 @@ const MAX_SIMILARITY = 0.7;
 const NON_WORD_RUN = /[^\p{L}\p{N}_]+/u;
 /** The same on ASCII text, where it is cheaper: V8 compiles Unicode property classes on first use (~0.4 ms). */
 const ASCII_NON_WORD_RUN = /[^A-Za-z0-9_]+/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: ASCII is what the cheaper pattern covers.
 const ASCII = /^[\x00-\x7f]*$/;
 
 /** What the password is compared with, in Django's order; `value` is the submitted text, stripped. */

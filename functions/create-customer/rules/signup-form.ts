@@ -7,7 +7,14 @@ import { pythonStrip } from './python-text.ts';
 import { slugBase, type Transliterate } from './slug.ts';
 import { readTextField } from './text-field.ts';
 
-export const signupFields = ['email', 'first_name', 'last_name', 'password', 'password2', 'date_of_birth'] as const;
+export const signupFields = [
+  'email',
+  'first_name',
+  'last_name',
+  'password',
+  'password2',
+  'date_of_birth',
+] as const;
 export type SignupField = (typeof signupFields)[number];
 export type FieldErrors = Partial<Record<SignupField, string[]>>;
 
@@ -79,7 +86,11 @@ export const checkSignup = (submitted: SubmittedFields, rules: SignupRules): Sig
 
   const password2 = readTextField(submitted.password2, { trim: false });
   if (!password2.ok) errors.password2 = password2.errors;
-  else if (typeof submitted.password === 'string' && submitted.password !== '' && submitted.password !== password2.value) {
+  else if (
+    typeof submitted.password === 'string' &&
+    submitted.password !== '' &&
+    submitted.password !== password2.value
+  ) {
     errors.password2 = [messages.passwordMismatch];
   }
 

@@ -15,7 +15,6 @@ const SEPARATOR_RUN = new RegExp(`[${SPACE}-]+`, 'g');
 export const slugify = (text: string): string =>
   text
     .normalize('NFKD')
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: Django drops what is not ASCII.
     .replace(/[^\x00-\x7f]/g, '')
     .toLowerCase()
     .replace(NOT_SLUG_CHARACTER, '')

@@ -1,5 +1,11 @@
 import { messages } from './messages.ts';
-import { codePointLength, firstLoneSurrogate, isJsonNumber, pythonNumberText, pythonStrip } from './python-text.ts';
+import {
+  codePointLength,
+  firstLoneSurrogate,
+  isJsonNumber,
+  pythonNumberText,
+  pythonStrip,
+} from './python-text.ts';
 
 export interface TextFieldRules {
   /** Strip surrounding white space (names and e-mail); passwords are taken as sent. */
