@@ -1,9 +1,13 @@
-import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult } from 'aws-lambda';
 import { StoreUnavailableError } from './customer-store.ts';
 import { HttpProblem, problems } from './http-problems.ts';
 import type { Outcome } from './outcome.ts';
-import { pythonTypeName, type SignupEvent, type SignupRequestState } from './signup-request.ts';
+import {
+  pythonTypeName,
+  type SignupEvent,
+  type SignupMiddleware,
+  type SignupRequestState,
+} from './signup-request.ts';
 
 /** How long a client should wait before retrying when the store is unavailable. */
 export const RETRY_AFTER_SECONDS = 1;
@@ -53,13 +57,7 @@ const requestProblem = (
  * The error handler, registered last so that it runs first: every failure becomes the contract's
  * JSON, and an unexpected one a bare 500 (the telemetry logs its details, never the client).
  */
-export const contractErrors = (): MiddlewareObj<
-  SignupEvent,
-  APIGatewayProxyResult,
-  Error,
-  Context,
-  SignupRequestState
-> => ({
+export const contractErrors = (): SignupMiddleware => ({
   onError: (request) => {
     const problem = requestProblem(request.error, request.event, request.internal) ?? problems.serverError();
     // Set, not returned: a returned response would skip the CORS, security headers' and telemetry's onError.

@@ -1,9 +1,7 @@
-import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { StoreUnavailableError } from './customer-store.ts';
 import { problems } from './http-problems.ts';
 import type { IdempotencyRecords } from './idempotency-records.ts';
-import type { SignupEvent, SignupRequest, SignupRequestState } from './signup-request.ts';
+import type { SignupEvent, SignupMiddleware, SignupRequest, SignupRequestState } from './signup-request.ts';
 
 /** The contract's bounds on the header, in characters (code points). */
 const MAX_KEY_LENGTH = 255;
@@ -42,16 +40,7 @@ const storeFaultsNoted = async (
  * created customer's answer is remembered for 24 hours and replayed to a retry with the same body;
  * any other answer frees the key, so validation failures are not remembered.
  */
-export const idempotency = ({
-  records,
-  retryAfterSeconds,
-}: IdempotencyOptions): MiddlewareObj<
-  SignupEvent,
-  APIGatewayProxyResult,
-  Error,
-  Context,
-  SignupRequestState
-> => ({
+export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions): SignupMiddleware => ({
   before: async (request) => {
     const key = keyOf(request.event);
     if (key === undefined) return;

@@ -29,6 +29,14 @@ export interface SignupRequestState extends Record<string, unknown> {
 /** The parsed body replaces the text body once the request middleware has run. */
 export type SignupEvent = Omit<APIGatewayProxyEvent, 'body'> & { body: unknown };
 export type SignupRequest = Request<SignupEvent, APIGatewayProxyResult, Error, Context, SignupRequestState>;
+/** A middleware of the signup handler: its event, answer, context and shared state. */
+export type SignupMiddleware = MiddlewareObj<
+  SignupEvent,
+  APIGatewayProxyResult,
+  Error,
+  Context,
+  SignupRequestState
+>;
 
 interface MediaType {
   main: string;
@@ -120,13 +128,7 @@ const parseJson = async (request: SignupRequest): Promise<void> => {
  * The request's envelope, before any field is read: the route, the method, the body's size and
  * media type, and the body parsed by middy's JSON or urlencoded parser. An empty body is `{}`.
  */
-export const signupRequest = (): MiddlewareObj<
-  SignupEvent,
-  APIGatewayProxyResult,
-  Error,
-  Context,
-  SignupRequestState
-> => ({
+export const signupRequest = (): SignupMiddleware => ({
   before: async (request) => {
     const { event } = request;
     if (!SIGNUP_PATHS.has(event.path)) throw problems.notFound();
@@ -157,13 +159,7 @@ export const signupRequest = (): MiddlewareObj<
 });
 
 /** After the validator: the body, now known to be an object, becomes the submitted signup fields. */
-export const signupFieldsFromBody = (): MiddlewareObj<
-  SignupEvent,
-  APIGatewayProxyResult,
-  Error,
-  Context,
-  SignupRequestState
-> => ({
+export const signupFieldsFromBody = (): SignupMiddleware => ({
   before: (request) => {
     request.event.body = submittedFields(request.event.body as Record<string, unknown>, request.internal);
   },

@@ -1,12 +1,10 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as MetricUnitName } from '@aws-lambda-powertools/metrics/types';
-import type { MiddlewareObj } from '@middy/core';
-import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Answer } from './contract-errors.ts';
 import { StoreUnavailableError } from './customer-store.ts';
 import type { Outcome } from './outcome.ts';
-import type { SignupEvent, SignupRequest, SignupRequestState } from './signup-request.ts';
+import type { SignupEvent, SignupMiddleware, SignupRequest } from './signup-request.ts';
 
 /** What the telemetry needs of Powertools' Logger and Metrics, which tests may replace. */
 export interface Telemetry {
@@ -98,10 +96,7 @@ const count = (metrics: Telemetry['metrics'], outcome: Outcome): void => {
  * request (its ids, outcome, status, latency, masked e-mail; never a password or a hash) and the
  * metrics of its outcome. It also takes the outcome off the answer before it leaves.
  */
-export const telemetry = ({
-  logger,
-  metrics,
-}: Telemetry): MiddlewareObj<SignupEvent, APIGatewayProxyResult, Error, Context, SignupRequestState> => {
+export const telemetry = ({ logger, metrics }: Telemetry): SignupMiddleware => {
   const record = (request: SignupRequest): void => {
     if (!request.response) return;
     const outcome = outcomeOf(request);

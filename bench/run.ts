@@ -1,0 +1,241 @@
+/**
+ * `npm run bench`: the signup's performance budgets, measured side by side in one run on this
+ * machine, after `npm run build`. Prints a table and writes bench/results.json; exits with 1 when a
+ * budget does not hold. Every request goes to 127.0.0.1; a full run takes under a minute on two cores.
+ *
+ * BENCH_SERVER_NODE_FLAGS passes Node flags to the local server, for instance
+ * `--cpu-prof --cpu-prof-dir=/tmp/profiles` to see where a warm signup's time goes.
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { stageConfigs } from '../lib/stage-config.ts';
+import { buildBaseline, buildSignupWithSourceMap, bytesBySource, deployedBundle } from './bundles.ts';
+import { closedPort, functionEnvironment, measureColdStarts } from './cold-start.ts';
+import { costPerMillionSignups } from './cost.ts';
+import { measureInitBreakdown } from './init-breakdown.ts';
+import { startBenchServer } from './local-server.ts';
+import { round } from './stats.ts';
+import { measureRejections, measureThroughput, measureWarmSignup } from './warm.ts';
+
+const SAMPLES = {
+  coldStartsPerSide: 31,
+  profiledColdStarts: 5,
+  warmSignups: 30,
+  warmSignupsAtProdCost: 12,
+  rejectionsPerKind: 40,
+  throughputSignups: 80,
+};
+const WARM_BCRYPT_COST = 10;
+const THROUGHPUT_CLIENTS = 8;
+
+const BUDGETS = {
+  coldStartRatio: 1.25,
+  coldStartRatioAim: 1.1,
+  warmSignupRatio: 1.05,
+  invalidInputMs: 3,
+  commonPasswordMs: 3,
+  duplicateEmailMs: 5,
+};
+
+const resultsFile = new URL('./results.json', import.meta.url);
+
+if (!existsSync(deployedBundle)) {
+  console.error(`${deployedBundle} is missing: run \`npm run build\` first.`);
+  process.exit(1);
+}
+
+const work = await mkdtemp(join(tmpdir(), 'signup-bench-'));
+try {
+  const log = (step: string) => console.error(`bench: ${step}…`);
+  const { prod } = stageConfigs;
+  const environment = functionEnvironment(await closedPort(), prod.bcryptCost, prod.corsOrigins);
+
+  log('building the baseline and a source-mapped copy of the bundle');
+  const [baseline, mapped] = await Promise.all([
+    buildBaseline(join(work, 'baseline')),
+    buildSignupWithSourceMap(join(work, 'mapped')),
+  ]);
+  const deployed = await readFile(deployedBundle);
+  const mappedCode = (await readFile(mapped.file, 'utf8')).replace(/\n\/\/# sourceMappingURL=.*\n$/, '\n');
+  const stale = mappedCode !== deployed.toString('utf8');
+  if (stale)
+    console.error(
+      `bench: warning: ${deployedBundle} is not what the sources build now; run \`npm run build\`.`,
+    );
+
+  log(`cold starts, ${SAMPLES.coldStartsPerSide} of each bundle`);
+  const coldStart = await measureColdStarts({
+    ours: deployedBundle,
+    baseline: baseline.file,
+    samples: SAMPLES.coldStartsPerSide,
+    environment,
+  });
+
+  log('init-time breakdown');
+  const initBreakdown = await measureInitBreakdown({
+    bundle: mapped.file,
+    runs: SAMPLES.profiledColdStarts,
+    environment,
+    profileDir: join(work, 'profiles'),
+  });
+
+  const bundle = {
+    bytes: deployed.length,
+    gzipBytes: gzipSync(deployed).length,
+    baselineBytes: baseline.bytes,
+    staleBuild: stale,
+    bytesBySource: bytesBySource(mapped.metafile).map(([source, bytes]) => ({ source, bytes })),
+  };
+
+  const nodeFlags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  log(`starting the local server at bcrypt cost ${WARM_BCRYPT_COST}`);
+  const server = await startBenchServer({ bcryptCost: WARM_BCRYPT_COST, nodeFlags });
+  let warm: Awaited<ReturnType<typeof measureWarmSignup>>;
+  let rejections: Awaited<ReturnType<typeof measureRejections>>;
+  let throughput: Awaited<ReturnType<typeof measureThroughput>>;
+  try {
+    log(`${SAMPLES.warmSignups} signups against as many hashes`);
+    warm = await measureWarmSignup(server, { samples: SAMPLES.warmSignups, bcryptCost: WARM_BCRYPT_COST });
+    log(`${SAMPLES.rejectionsPerKind} rejections of each kind`);
+    rejections = await measureRejections(server, {
+      samples: SAMPLES.rejectionsPerKind,
+      takenEmail: 'warm-0@example.com',
+    });
+    log(`${SAMPLES.throughputSignups} signups from ${THROUGHPUT_CLIENTS} concurrent clients`);
+    throughput = await measureThroughput(server, {
+      clients: THROUGHPUT_CLIENTS,
+      signups: SAMPLES.throughputSignups,
+      bcryptCost: WARM_BCRYPT_COST,
+      hashMs: warm.hashAlone.median,
+    });
+  } finally {
+    await server.stop();
+  }
+
+  // The same signup at the cost the prod stage hashes with: the overhead is the same few
+  // milliseconds, the hash four times longer.
+  log(`${SAMPLES.warmSignupsAtProdCost} signups at the prod stage's bcrypt cost ${prod.bcryptCost}`);
+  const prodServer = await startBenchServer({ bcryptCost: prod.bcryptCost, nodeFlags });
+  let warmAtProdCost: Awaited<ReturnType<typeof measureWarmSignup>>;
+  try {
+    warmAtProdCost = await measureWarmSignup(prodServer, {
+      samples: SAMPLES.warmSignupsAtProdCost,
+      bcryptCost: prod.bcryptCost,
+    });
+  } finally {
+    await prodServer.stop();
+  }
+
+  // Lambda runs the signup at the prod cost: the measured signup there, hash and store included.
+  const cost = costPerMillionSignups(warmAtProdCost.signup.median);
+
+  const budgets = [
+    {
+      what: 'cold start',
+      measured: `${coldStart.ours.total.median} ms vs ${coldStart.baseline.total.median} ms for the SDK alone: ${coldStart.ratio}× (pairs ${coldStart.pairedRatio}×, CPU time ${coldStart.cpuRatio}×)`,
+      budget: `≤ ${BUDGETS.coldStartRatio}× (aim ${BUDGETS.coldStartRatioAim}×)`,
+      holds: coldStart.ratio <= BUDGETS.coldStartRatio,
+    },
+    {
+      what: `warm signup (cost ${WARM_BCRYPT_COST})`,
+      measured: `${warm.signup.median} ms vs ${warm.hashAlone.median} ms for one hash: ${warm.ratio}× (+${warm.overheadMs} ms)`,
+      budget: `≤ ${BUDGETS.warmSignupRatio}×`,
+      holds: warm.ratio <= BUDGETS.warmSignupRatio,
+    },
+    {
+      what: `warm signup (prod cost ${prod.bcryptCost})`,
+      measured: `${warmAtProdCost.signup.median} ms vs ${warmAtProdCost.hashAlone.median} ms for one hash: ${warmAtProdCost.ratio}× (+${warmAtProdCost.overheadMs} ms)`,
+      budget: 'reported',
+      holds: true,
+    },
+    ...(
+      [
+        ['invalid input', rejections.invalidInput, BUDGETS.invalidInputMs],
+        ['common password', rejections.commonPassword, BUDGETS.commonPasswordMs],
+        ['duplicate e-mail', rejections.duplicateEmail, BUDGETS.duplicateEmailMs],
+      ] as const
+    ).map(([what, result, budgetMs]) => ({
+      what: `rejection: ${what}`,
+      measured: `${result.latency.median} ms, ${result.hashes} hashes`,
+      budget: `≤ ${budgetMs} ms, no hash`,
+      holds: result.latency.median <= budgetMs && result.hashes === 0,
+    })),
+    {
+      what: 'bundle',
+      measured: `${round(bundle.bytes / 1000, 1)} kB JS (${round(bundle.gzipBytes / 1000, 1)} kB gzipped); SDK alone ${round(bundle.baselineBytes / 1000, 1)} kB`,
+      budget: 'reported',
+      holds: true,
+    },
+    {
+      what: `throughput (${THROUGHPUT_CLIENTS} clients, cost ${WARM_BCRYPT_COST})`,
+      measured: `${throughput.signupsPerSecond} signups/s (one core hashing alone: ${throughput.hashBoundPerSecond}/s), p50 ${throughput.latency.median} ms, p90 ${throughput.latency.p90} ms`,
+      budget: 'reported',
+      holds: true,
+    },
+    {
+      what: 'cost per million signups',
+      measured: `$${cost.perMillion.total}: Lambda $${cost.perMillion.lambda} (${cost.billedMs} ms at 1769 MB, arm64), API Gateway $${cost.perMillion.apiGateway}, DynamoDB $${cost.perMillion.dynamoDb}`,
+      budget: 'reported',
+      holds: true,
+    },
+  ];
+
+  const results = {
+    generatedAt: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      loadAverageAtEnd: loadavg().map((load) => round(load, 2)),
+    },
+    samples: SAMPLES,
+    budgets,
+    coldStart: {
+      event: 'events/invalid-create-customer.json',
+      bundles: {
+        ours: 'dist/create-customer/index.mjs',
+        baseline: 'bench/baseline-entry.ts, bundled with the options of lib/bundling.ts',
+      },
+      ...coldStart,
+    },
+    initBreakdown,
+    bundle,
+    warmSignup: warm,
+    warmSignupAtProdCost: warmAtProdCost,
+    rejections,
+    throughput,
+    cost,
+  };
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+
+  const table = [
+    '| what | measured | budget | holds |',
+    '|---|---|---|---|',
+    ...budgets.map(
+      (row) => `| ${row.what} | ${row.measured} | ${row.budget} | ${row.holds ? 'yes' : '**no**'} |`,
+    ),
+  ];
+  const breakdown = [
+    '',
+    `Cold start, ours, by source (CPU-profile ms, mean of ${initBreakdown.runs}; AWS SDK together ${initBreakdown.awsSdkMs} ms, our code ${initBreakdown.projectMs} ms, all ${initBreakdown.totalMs} ms):`,
+    '',
+    '| source | ms |',
+    '|---|---|',
+    ...initBreakdown.byGroup.slice(0, 15).map(({ group, ms }) => `| ${group} | ${ms} |`),
+    '',
+    'Bundle bytes by source:',
+    '',
+    '| source | bytes |',
+    '|---|---|',
+    ...bundle.bytesBySource.slice(0, 15).map(({ source, bytes }) => `| ${source} | ${bytes} |`),
+  ];
+  console.log([...table, ...breakdown].join('\n'));
+  console.error(`bench: wrote ${resultsFile.pathname}`);
+  if (!budgets.every((row) => row.holds)) process.exitCode = 1;
+} finally {
+  await rm(work, { recursive: true, force: true });
+}
