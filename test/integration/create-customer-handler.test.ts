@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createBcryptHasher, type PasswordHasher } from '../../functions/create-customer/password-hasher.ts';
 import { localContext } from '../../local/api-gateway-event.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
-import { createTestHandler } from '../support/signup-handler.ts';
+import { createTestHandler, validSignup } from '../support/signup-handler.ts';
 
 const db = await useEmbeddedTable({ freshTablePerTest: true });
 
@@ -31,14 +31,7 @@ beforeEach(() => {
   hashes = 0;
 });
 
-const contractExample = {
-  email: 'john@example.com',
-  first_name: 'John',
-  last_name: 'Doe',
-  password: 'SecureP@ssw0rd123',
-  password2: 'SecureP@ssw0rd123',
-  date_of_birth: '1990-01-15',
-};
+const contractExample = validSignup();
 
 const post = async (
   body: string | null,

@@ -1,20 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { messages } from '../../functions/create-customer/rules/messages.ts';
 import { checkSignup, type SubmittedFields } from '../../functions/create-customer/rules/signup-form.ts';
+import { validSignup } from '../support/signup-handler.ts';
 
 const rules = {
   today: '2026-11-27',
   isCommonPassword: (candidate: string) => candidate === 'password123',
   transliterate: (text: string) => text.normalize('NFKD'),
 };
-const valid = {
-  email: 'john@example.com',
-  first_name: 'John',
-  last_name: 'Doe',
-  password: 'SecureP@ssw0rd123',
-  password2: 'SecureP@ssw0rd123',
-  date_of_birth: '1990-01-15',
-};
+const valid = validSignup();
 const check = (changes: SubmittedFields) => checkSignup({ ...valid, ...changes }, rules);
 
 describe('a signup form', () => {
