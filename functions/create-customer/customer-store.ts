@@ -27,12 +27,33 @@ export type CreateCustomerResult =
   | { ok: true; customer: StoredCustomer }
   | { ok: false; reason: 'email-taken' };
 
-/** What the signup needs of a store. Faults of the store itself are thrown as `StoreUnavailableError`. */
+/**
+ * A slug held for one signup's customer until `createCustomer` stores it: what `claimSlug` returns.
+ * Only the store that made it reads anything but `slug`.
+ */
+export interface ClaimedSlug {
+  readonly slug: string;
+  readonly slugBase: string;
+  readonly emailKey: string;
+}
+
+/**
+ * What the signup needs of a store. Faults of the store itself are thrown as `StoreUnavailableError`.
+ * A signup claims its slug (`claimSlug`), which may run while its password is hashed, then stores the
+ * customer with that claim (`createCustomer`), or gives the claim back (`releaseSlug`) if it cannot.
+ */
 export interface CustomerStore {
   /** Whether a customer already has this e-mail key (a strongly consistent read). */
   isEmailTaken(emailKey: string): Promise<boolean>;
-  /** Stores the customer under the first free slug of its base; the e-mail key decides uniqueness. */
-  createCustomer(customer: NewCustomer): Promise<CreateCustomerResult>;
+  /** Claims the first free slug of the base for the signup of this e-mail key. */
+  claimSlug(slugBase: string, emailKey: string): Promise<ClaimedSlug>;
+  /**
+   * Stores the customer under its claimed slug; the e-mail key decides uniqueness, and a signup that
+   * loses it gets its claim released.
+   */
+  createCustomer(customer: NewCustomer, claim: ClaimedSlug): Promise<CreateCustomerResult>;
+  /** Gives back the claim of a signup that will not store its customer; never throws for a store fault. */
+  releaseSlug(claim: ClaimedSlug): Promise<void>;
   findBySlug(slug: string): Promise<StoredCustomer | undefined>;
 }
 

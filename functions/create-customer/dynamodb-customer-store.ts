@@ -9,7 +9,13 @@ import {
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { customersTable } from '../../lib/customers-table.ts';
-import type { CreateCustomerResult, CustomerStore, NewCustomer, StoredCustomer } from './customer-store.ts';
+import type {
+  ClaimedSlug,
+  CreateCustomerResult,
+  CustomerStore,
+  NewCustomer,
+  StoredCustomer,
+} from './customer-store.ts';
 import { isStoreFault, translateStoreFaults } from './dynamodb-faults.ts';
 import { slugCandidate } from './rules/slug-candidate.ts';
 
@@ -56,6 +62,28 @@ interface HeldClaim {
   storedBelow: number;
 }
 
+/** The claim `claimSlug` hands the signup, with what `createCustomer` and `releaseSlug` need of it. */
+type StoreClaim = ClaimedSlug &
+  HeldClaim & {
+    /** The hint's `next` as the claim read it. */
+    hintNext: number;
+  };
+
+const isStoreClaim = (claim: ClaimedSlug): claim is StoreClaim =>
+  typeof (claim as Partial<StoreClaim>).claimId === 'string' &&
+  typeof (claim as Partial<StoreClaim>).index === 'number' &&
+  typeof (claim as Partial<StoreClaim>).storedBelow === 'number' &&
+  typeof (claim as Partial<StoreClaim>).hintNext === 'number';
+
+/** The claim a customer is to be stored with: this store's, of the customer's base and e-mail key. */
+const claimFor = (customer: NewCustomer, claim: ClaimedSlug): StoreClaim => {
+  if (!isStoreClaim(claim)) throw new TypeError('not a slug claim of the DynamoDB customer store');
+  if (claim.slugBase !== customer.slugBase || claim.emailKey !== customer.emailKey) {
+    throw new TypeError("the slug claim is not for this customer's slug base and e-mail key");
+  }
+  return claim;
+};
+
 /** What a signup reads of the hint item of its base (see `createDynamoDbCustomerStore`). */
 interface SlugHint {
   next: number;
@@ -86,9 +114,9 @@ const toStoredCustomer = (item: CustomerItem): StoredCustomer => ({
 
 /**
  * The store on the customers table, with single-item conditional writes only (dynalite has no
- * transactions). A signup claims a slug (`slug#…`), then puts the customer (`customer#…`), whose
- * conditional put decides the e-mail. The first free index of a slug base is found from its hint item
- * (`slug-next#…`):
+ * transactions). A signup claims a slug (`slug#…`, `claimSlug`), then puts the customer (`customer#…`,
+ * `createCustomer`), whose conditional put decides the e-mail. The first free index of a slug base is
+ * found from its hint item (`slug-next#…`):
  * - `next`: every index below it holds a stored customer's slug, so a signup starts there. It only
  *   moves past indices seen stored, so a freed or half-written slug is never left behind it.
  * - `frontier`: the last index handed out to a signup that met a running one (a claim younger than the
@@ -288,10 +316,16 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
     isEmailTaken: (emailKey) =>
       translateStoreFaults(async () => (await read(customerKey(emailKey), [PK])) !== undefined),
 
-    createCustomer: (customer: NewCustomer) =>
+    claimSlug: (slugBase, emailKey) =>
+      translateStoreFaults(async (): Promise<StoreClaim> => {
+        const hint = await readHint(slugBase);
+        const held = await claimFirstFreeSlug(slugBase, emailKey, hint);
+        return { ...held, slugBase, emailKey, hintNext: hint.next };
+      }),
+
+    createCustomer: (customer: NewCustomer, claim: ClaimedSlug) =>
       translateStoreFaults(async (): Promise<CreateCustomerResult> => {
-        const hint = await readHint(customer.slugBase);
-        const held = await claimFirstFreeSlug(customer.slugBase, customer.emailKey, hint);
+        const held = claimFor(customer, claim);
         const item: CustomerItem = {
           email: customer.email,
           first_name: customer.firstName,
@@ -320,10 +354,18 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
           return { ok: false, reason: 'email-taken' };
         }
         // This index is stored now too, so `next` may pass it if every one before it is stored.
+        // Raised only now: raised before the put, a put that lost its e-mail would leave a free slug
+        // below `next` that no later signup is offered.
         const next = held.storedBelow === held.index ? held.index + 1 : held.storedBelow;
-        if (next > hint.next) await bestEffort(() => raiseNext(customer.slugBase, hint.next, next));
+        if (next > held.hintNext) await bestEffort(() => raiseNext(customer.slugBase, held.hintNext, next));
         return { ok: true, customer: toStoredCustomer(item) };
       }),
+
+    releaseSlug: async (claim) => {
+      if (!isStoreClaim(claim)) throw new TypeError('not a slug claim of the DynamoDB customer store');
+      // A claim left behind is taken over later, so a fault here must not hide the signup's own error.
+      await bestEffort(() => releaseClaim(claim.slugBase, claim.emailKey, claim));
+    },
 
     findBySlug: (slug) =>
       translateStoreFaults(async () => {

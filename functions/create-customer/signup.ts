@@ -42,7 +42,8 @@ const withEmailTaken = (errors: FieldErrors): FieldErrors => ({ ...errors, email
 
 /**
  * The signup use case: check every field, refuse invalid input and taken e-mails before any hashing,
- * then hash and store; the store's conditional write stays the authority on uniqueness.
+ * then hash while claiming the slug, and store the customer under it; the store's conditional write
+ * stays the authority on uniqueness.
  */
 export const createSignup =
   ({ store, hasher, isCommonPassword, transliterate, now }: SignupDependencies) =>
@@ -61,7 +62,18 @@ export const createSignup =
       };
     }
     const { password, ...signup } = check.signup;
-    const created = await store.createCustomer({ ...signup, passwordHash: await hasher.hash(password) });
+    // The slug is claimed while the password is hashed: neither needs the other, and the hash is most
+    // of a signup's time. The claim is started first: bcryptjs begins on a later turn of the event loop.
+    const [claimed, hashed] = await Promise.allSettled([
+      store.claimSlug(signup.slugBase, signup.emailKey),
+      hasher.hash(password),
+    ]);
+    if (claimed.status === 'rejected') throw claimed.reason;
+    if (hashed.status === 'rejected') {
+      await store.releaseSlug(claimed.value);
+      throw hashed.reason;
+    }
+    const created = await store.createCustomer({ ...signup, passwordHash: hashed.value }, claimed.value);
     if (!created.ok) return { outcome: 'invalid', errors: withEmailTaken(check.errors), emailTaken: true };
     return { outcome: 'created', customer: represent(created.customer) };
   };

@@ -240,6 +240,35 @@ describe('POST /api/v1/customers/', () => {
     expect(other.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
   });
 
+  it('answers 500 when the hash fails, and gives back the slug it claimed meanwhile', async () => {
+    const failing = createTestHandler({
+      documentClient: db.documentClient,
+      tableName: db.tableName,
+      hasher: {
+        hash: async () => {
+          throw new Error('no hash');
+        },
+      },
+    });
+    const event = {
+      httpMethod: 'POST',
+      path: '/api/v1/customers/',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(contractExample),
+      isBase64Encoded: false,
+    };
+
+    const failed = await failing(event as never, localContext(10_000));
+    const next = await signUp({ ...contractExample, email: 'next@example.com' });
+
+    expect(failed.statusCode).toBe(500);
+    expect(next.json.slug).toBe('john-doe');
+    const customersAndClaims = (await storedItems())
+      .map((item) => String(item.pk))
+      .filter((pk) => pk.startsWith('customer#') || pk.startsWith('slug#'));
+    expect(customersAndClaims.sort()).toEqual(['customer#next@example.com', 'slug#john-doe']);
+  });
+
   it('never echoes a password or a hash', async () => {
     const responses = [
       await signUp(contractExample),

@@ -5,7 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { type NewCustomer, StoreUnavailableError } from '../../functions/create-customer/customer-store.ts';
+import {
+  type CustomerStore,
+  type NewCustomer,
+  StoreUnavailableError,
+} from '../../functions/create-customer/customer-store.ts';
 import {
   createDocumentClient,
   createDynamoDbClient,
@@ -36,11 +40,15 @@ const signup = (slugBase: string, emailKey = `user${++signups}@example.com`): Ne
   slugBase,
 });
 
+/** A signup's two steps on the store: claim a slug for the customer, then store it under that claim. */
+const createCustomer = async (customer: NewCustomer, on: CustomerStore = store()) =>
+  on.createCustomer(customer, await on.claimSlug(customer.slugBase, customer.emailKey));
+
 /** Creates the customers one after another and returns their slugs. */
 const slugsOfSequentialSignups = async (customers: NewCustomer[]): Promise<string[]> => {
   const slugs: string[] = [];
   for (const customer of customers) {
-    const result = await store().createCustomer(customer);
+    const result = await createCustomer(customer);
     if (!result.ok) throw new Error(`${customer.emailKey}: ${result.reason}`);
     slugs.push(result.customer.slug);
   }
@@ -140,12 +148,66 @@ describe('the slug rule', () => {
     await slugsOfSequentialSignups([first]);
 
     // Act
-    const duplicate = await store().createCustomer(signup('jane-roe', first.emailKey));
+    const duplicate = await createCustomer(signup('jane-roe', first.emailKey));
     const slugs = await slugsOfSequentialSignups([signup('jane-roe')]);
 
     // Assess
     expect(duplicate).toEqual({ ok: false, reason: 'email-taken' });
     expect(slugs).toEqual(['jane-roe']);
+  });
+});
+
+describe('a slug claim', () => {
+  it('holds its slug from the other signups of the base until its customer is stored under it', async () => {
+    // Prepare
+    const held = signup('john-doe');
+    const claim = await store().claimSlug(held.slugBase, held.emailKey);
+
+    // Act
+    const meanwhile = await slugsOfSequentialSignups([signup('john-doe')]);
+    const stored = await store().createCustomer(held, claim);
+
+    // Assess
+    expect(claim.slug).toBe('john-doe');
+    expect(meanwhile).toEqual(['john-doe-2']);
+    expect(stored.ok && stored.customer.slug).toBe('john-doe');
+    expect((await store().findBySlug('john-doe'))?.email).toBe(held.email);
+  });
+
+  it('released, offers its slug to the next signup of the base and leaves no claim', async () => {
+    // Prepare
+    const released = signup('john-doe');
+    const claim = await store().claimSlug(released.slugBase, released.emailKey);
+
+    // Act
+    await store().releaseSlug(claim);
+    const slugs = await slugsOfSequentialSignups([signup('john-doe')]);
+
+    // Assess
+    expect(slugs).toEqual(['john-doe']);
+    const { customers, claims } = await itemsByKind();
+    expect(customers).toHaveLength(1);
+    expect(claims.map((item) => item.pk)).toEqual([slugClaimKey('john-doe')]);
+    expect(claims[0]?.email_key).not.toBe(released.emailKey);
+  });
+
+  it("stores only the customer of its own base and e-mail key, writing nothing for another's", async () => {
+    // Prepare
+    const claimed = signup('john-doe');
+    const claim = await store().claimSlug(claimed.slugBase, claimed.emailKey);
+
+    // Act
+    const otherEmail = await store()
+      .createCustomer(signup('john-doe'), claim)
+      .catch((error: unknown) => error);
+    const otherBase = await store()
+      .createCustomer({ ...claimed, slugBase: 'jane-roe' }, claim)
+      .catch((error: unknown) => error);
+
+    // Assess
+    expect(otherEmail).toBeInstanceOf(TypeError);
+    expect(otherBase).toBeInstanceOf(TypeError);
+    expect((await itemsByKind()).customers).toEqual([]);
   });
 });
 
@@ -159,7 +221,7 @@ describe('concurrent signups', () => {
 
     // Act
     const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => store().createCustomer(signup(base(i), emailKey))),
+      Array.from({ length: 50 }, (_, i) => createCustomer(signup(base(i), emailKey))),
     );
 
     // Assess
@@ -177,7 +239,7 @@ describe('concurrent signups', () => {
     const customers = Array.from({ length: 50 }, () => signup('john-doe'));
 
     // Act
-    const results = await Promise.all(customers.map((customer) => store().createCustomer(customer)));
+    const results = await Promise.all(customers.map((customer) => createCustomer(customer)));
 
     // Assess
     const slugs = results.map((result) => (result.ok ? result.customer.slug : result.reason));
@@ -201,7 +263,7 @@ describe('concurrent signups', () => {
     ];
 
     // Act
-    const results = await Promise.all(customers.map((customer) => store().createCustomer(customer)));
+    const results = await Promise.all(customers.map((customer) => createCustomer(customer)));
     const [next] = await slugsOfSequentialSignups([signup('john-doe')]);
 
     // Assess
@@ -286,7 +348,7 @@ describe('the stored customer', () => {
     };
 
     // Act
-    const result = await store().createCustomer(customer);
+    const result = await createCustomer(customer);
 
     // Assess
     expect(result).toEqual({
@@ -333,7 +395,7 @@ describe('the stored customer', () => {
       return { dynamoDb, client, store: createDynamoDbCustomerStore(toDocumentClient(client), 'customers') };
     };
     const first = await startStore();
-    await first.store.createCustomer(signup('john-doe', 'kept@example.com'));
+    await createCustomer(signup('john-doe', 'kept@example.com'), first.store);
     first.client.destroy();
     await first.dynamoDb.close();
 
@@ -342,7 +404,7 @@ describe('the stored customer', () => {
       const second = await startStore();
       const found = await second.store.findBySlug('john-doe');
       const taken = await second.store.isEmailTaken('kept@example.com');
-      const next = await second.store.createCustomer(signup('john-doe'));
+      const next = await createCustomer(signup('john-doe'), second.store);
       second.client.destroy();
       await second.dynamoDb.close();
 
@@ -383,7 +445,12 @@ describe('store faults', () => {
 
     // Act and assess
     await expectStoreUnavailable(unreachable.isEmailTaken('a@example.com'), { code: 'ECONNREFUSED' });
-    await expectStoreUnavailable(unreachable.createCustomer(signup('john-doe')), { code: 'ECONNREFUSED' });
+    await expectStoreUnavailable(unreachable.claimSlug('john-doe', 'a@example.com'), {
+      code: 'ECONNREFUSED',
+    });
+    const customer = signup('john-doe');
+    const claim = await store().claimSlug(customer.slugBase, customer.emailKey);
+    await expectStoreUnavailable(unreachable.createCustomer(customer, claim), { code: 'ECONNREFUSED' });
     await expectStoreUnavailable(unreachable.findBySlug('john-doe'), { code: 'ECONNREFUSED' });
     documentClient.destroy();
   });
