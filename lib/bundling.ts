@@ -13,7 +13,7 @@ export const createCustomerBundle = {
   handler: 'index.handler',
   /** Read at run time from beside the module, so they ship next to it. */
   dataFiles: [
-    fromRoot('functions/create-customer/common-passwords.txt.gz'),
+    fromRoot('functions/create-customer/common-passwords.txt'),
     fromRoot('functions/create-customer/COMMON-PASSWORDS-LICENSE.txt'),
     fromRoot('functions/create-customer/transliterations.json.gz'),
   ],

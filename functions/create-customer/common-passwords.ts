@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { pythonStripLines } from './rules/python-text.ts';
 
 /** Django's list sits beside this module, in the source tree and in the bundle alike. */
-const LIST_FILE = new URL('./common-passwords.txt.gz', import.meta.url);
+const LIST_FILE = new URL('./common-passwords.txt', import.meta.url);
 
 export interface CommonPasswords {
   /** Whether the lower-cased, stripped password is on the list. */
@@ -21,9 +20,9 @@ let loaded: Promise<CommonPasswords> | undefined;
  */
 export const loadCommonPasswords = (): Promise<CommonPasswords> => {
   loaded ??= new Promise((resolve) => {
-    // Synchronous: once per process, under a millisecond, and a cold start's first answer waits for it
-    // anyway; the asynchronous file and zlib streams cost more to start up than the reading itself.
-    const lines = `\n${pythonStripLines(gunzipSync(readFileSync(LIST_FILE)).toString('utf8'))}\n`;
+    // Synchronous: once per process, a tenth of a millisecond, and a cold start's first answer waits
+    // for it anyway. Kept as text rather than Django's gzip: zlib's first inflate costs a cold start 2 ms.
+    const lines = `\n${pythonStripLines(readFileSync(LIST_FILE, 'utf8'))}\n`;
     resolve({
       // No password on the list holds a newline: such a candidate would match across two lines.
       has: (candidate) => !candidate.includes('\n') && lines.includes(`\n${candidate}\n`),

@@ -2,10 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadCommonPasswords } from './common-passwords.ts';
+import type { CustomerStore } from './customer-store.ts';
 import { createDocumentClient } from './dynamodb-client.ts';
 import { createDynamoDbCustomerStore } from './dynamodb-customer-store.ts';
 import { createDynamoDbIdempotencyRecords } from './dynamodb-idempotency-records.ts';
 import { createHandler } from './handler.ts';
+import type { IdempotencyRecords } from './idempotency-records.ts';
 import { createBcryptHasher } from './password-hasher.ts';
 import type { Settings } from './settings.ts';
 import { createSignup } from './signup.ts';
@@ -26,22 +28,52 @@ export const createTelemetry = (): Telemetry => ({
   metrics: new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE }),
 });
 
-/** The signup handler with its real clients: DynamoDB (AWS's, or the endpoint given), bcrypt, the clock. */
-export const createSignupHandler = (
-  settings: Settings,
-  db: DynamoDBDocumentClient = createDocumentClient(
-    settings.dynamodbEndpoint === undefined ? {} : { endpoint: settings.dynamodbEndpoint },
-  ),
-) =>
-  createHandler({
+/** Made on first call, then kept. */
+const onFirstUse = <T>(create: () => T): (() => T) => {
+  let made: T | undefined;
+  return () => {
+    made ??= create();
+    return made;
+  };
+};
+
+/**
+ * The signup handler with its real clients: DynamoDB (AWS's, or the endpoint given), bcrypt, the clock.
+ * The DynamoDB clients are made on the first request that needs the store: a cold start whose first
+ * request is refused by the rules never pays for them.
+ */
+export const createSignupHandler = (settings: Settings, db?: DynamoDBDocumentClient) => {
+  const documentClient = onFirstUse(
+    () =>
+      db ??
+      createDocumentClient(
+        settings.dynamodbEndpoint === undefined ? {} : { endpoint: settings.dynamodbEndpoint },
+      ),
+  );
+  const customers = onFirstUse(() => createDynamoDbCustomerStore(documentClient(), settings.tableName));
+  const keys = onFirstUse(() => createDynamoDbIdempotencyRecords(documentClient(), settings.tableName));
+  const store: CustomerStore = {
+    isEmailTaken: (emailKey) => customers().isEmailTaken(emailKey),
+    claimSlug: (slugBase, emailKey) => customers().claimSlug(slugBase, emailKey),
+    createCustomer: (customer, claim) => customers().createCustomer(customer, claim),
+    releaseSlug: (claim) => customers().releaseSlug(claim),
+    findBySlug: (slug) => customers().findBySlug(slug),
+  };
+  const idempotencyRecords: IdempotencyRecords = {
+    claim: (request, inProgressMs) => keys().claim(request, inProgressMs),
+    remember: (request, answer) => keys().remember(request, answer),
+    forget: (request) => keys().forget(request),
+  };
+  return createHandler({
     signup: createSignup({
-      store: createDynamoDbCustomerStore(db, settings.tableName),
+      store,
       hasher: createBcryptHasher(settings.bcryptCost),
       isCommonPassword,
       transliterate: loadTransliteration,
       now: () => new Date(),
     }),
-    idempotencyRecords: createDynamoDbIdempotencyRecords(db, settings.tableName),
+    idempotencyRecords,
     corsOrigins: settings.corsOrigins,
     telemetry: createTelemetry(),
   });
+};
