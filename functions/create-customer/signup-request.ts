@@ -131,7 +131,8 @@ const parseJson = async (request: SignupRequest): Promise<void> => {
 export const signupRequest = (): SignupMiddleware => ({
   before: async (request) => {
     const { event } = request;
-    if (!SIGNUP_PATHS.has(event.path)) throw problems.notFound();
+    // API Gateway names the resource matched: behind a custom domain, `path` also holds its base path.
+    if (!SIGNUP_PATHS.has(event.resource || event.path)) throw problems.notFound();
     if (event.httpMethod === 'OPTIONS') throw problems.preflight();
     if (event.httpMethod !== 'POST') throw problems.methodNotAllowed(event.httpMethod);
 

@@ -220,6 +220,19 @@ describe('POST /api/v1/customers/', () => {
     expect(response.json).toEqual({ detail: `Method "${method}" not allowed.` });
   });
 
+  it('routes by the resource API Gateway matched, so a custom domain\u2019s base path in the path does not matter', async () => {
+    const event = {
+      httpMethod: 'POST',
+      resource: '/api/v1/customers',
+      path: '/shop/api/v1/customers/',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(contractExample),
+      isBase64Encoded: false,
+    };
+    const response = await handler(event as never, localContext(10_000));
+    expect(response.statusCode).toBe(201);
+  });
+
   it('answers unknown paths with 404 in JSON', async () => {
     const response = await post(JSON.stringify(contractExample), undefined, 'POST', '/api/v1/customer');
     expect(response.statusCode).toBe(404);
