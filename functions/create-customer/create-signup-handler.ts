@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { loadCommonPasswords } from './common-passwords.ts';
+import { isCommonPassword } from './common-passwords.ts';
 import type { CustomerStore } from './customer-store.ts';
 import { createDocumentClient } from './dynamodb-client.ts';
 import { createDynamoDbCustomerStore } from './dynamodb-customer-store.ts';
@@ -12,15 +12,10 @@ import { createBcryptHasher } from './password-hasher.ts';
 import type { Settings } from './settings.ts';
 import { createSignup } from './signup.ts';
 import type { Telemetry } from './telemetry.ts';
-import { loadTransliteration } from './transliterations.ts';
+import { transliterate } from './transliterations.ts';
 
 const SERVICE_NAME = 'customer-signup';
 const METRICS_NAMESPACE = 'CustomerSignup';
-
-const isCommonPassword = async () => {
-  const commonPasswords = await loadCommonPasswords();
-  return (candidate: string) => commonPasswords.has(candidate);
-};
 
 /** Powertools' logger and metrics, writing JSON lines to stdout: CloudWatch in Lambda, the terminal locally. */
 export const createTelemetry = (): Telemetry => ({
@@ -69,7 +64,7 @@ export const createSignupHandler = (settings: Settings, db?: DynamoDBDocumentCli
       store,
       hasher: createBcryptHasher(settings.bcryptCost),
       isCommonPassword,
-      transliterate: loadTransliteration,
+      transliterate,
       now: () => new Date(),
     }),
     idempotencyRecords,

@@ -23,8 +23,8 @@ export interface SignupDependencies {
   store: CustomerStore;
   hasher: PasswordHasher;
   /** The reference data the rules read, loaded on first use. */
-  isCommonPassword: () => Promise<(candidate: string) => boolean>;
-  transliterate: () => Promise<Transliterate>;
+  isCommonPassword: (candidate: string) => boolean;
+  transliterate: Transliterate;
   now: () => Date;
 }
 
@@ -50,8 +50,8 @@ export const createSignup =
   async (submitted: SubmittedFields): Promise<SignupOutcome> => {
     const check = checkSignup(submitted, {
       today: now().toISOString().slice(0, 10),
-      isCommonPassword: await isCommonPassword(),
-      transliterate: await transliterate(),
+      isCommonPassword,
+      transliterate,
     });
     const emailTaken = check.emailKey !== undefined && (await store.isEmailTaken(check.emailKey));
     if (check.signup === undefined || emailTaken) {

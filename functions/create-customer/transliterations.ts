@@ -20,7 +20,7 @@ const table = (): Record<string, string[]> => {
 };
 
 /** Python Unidecode's transliteration. Code points without an entry transliterate to nothing, as in Python. */
-const transliterate: Transliterate = (text) => {
+export const transliterate: Transliterate = (text) => {
   if (ASCII.test(text)) return text;
   const known = table();
   let ascii = '';
@@ -30,6 +30,3 @@ const transliterate: Transliterate = (text) => {
   }
   return ascii;
 };
-
-/** The transliteration, at once: the table itself waits for the first text that is not ASCII. */
-export const loadTransliteration = (): Promise<Transliterate> => Promise.resolve(transliterate);

@@ -33,6 +33,15 @@ beforeEach(() => {
 
 const contractExample = validSignup();
 
+/** The contract's example signup as API Gateway hands it over. */
+const exampleEvent = () => ({
+  httpMethod: 'POST',
+  path: '/api/v1/customers/',
+  headers: { 'Content-Type': 'application/json' },
+  body: JSON.stringify(contractExample),
+  isBase64Encoded: false,
+});
+
 const post = async (
   body: string | null,
   headers: Record<string, string> = { 'Content-Type': 'application/json' },
@@ -221,14 +230,7 @@ describe('POST /api/v1/customers/', () => {
   });
 
   it('routes by the resource API Gateway matched, so a custom domain\u2019s base path in the path does not matter', async () => {
-    const event = {
-      httpMethod: 'POST',
-      resource: '/api/v1/customers',
-      path: '/shop/api/v1/customers/',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(contractExample),
-      isBase64Encoded: false,
-    };
+    const event = { ...exampleEvent(), resource: '/api/v1/customers', path: '/shop/api/v1/customers/' };
     const response = await handler(event as never, localContext(10_000));
     expect(response.statusCode).toBe(201);
   });
@@ -263,15 +265,7 @@ describe('POST /api/v1/customers/', () => {
         },
       },
     });
-    const event = {
-      httpMethod: 'POST',
-      path: '/api/v1/customers/',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(contractExample),
-      isBase64Encoded: false,
-    };
-
-    const failed = await failing(event as never, localContext(10_000));
+    const failed = await failing(exampleEvent() as never, localContext(10_000));
     const next = await signUp({ ...contractExample, email: 'next@example.com' });
 
     expect(failed.statusCode).toBe(500);

@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { loadCommonPasswords } from '../../functions/create-customer/common-passwords.ts';
+import { isCommonPassword } from '../../functions/create-customer/common-passwords.ts';
 import { createDynamoDbCustomerStore } from '../../functions/create-customer/dynamodb-customer-store.ts';
 import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
@@ -8,7 +8,7 @@ import type { IdempotencyRecords } from '../../functions/create-customer/idempot
 import { createBcryptHasher, type PasswordHasher } from '../../functions/create-customer/password-hasher.ts';
 import { createSignup } from '../../functions/create-customer/signup.ts';
 import type { Telemetry } from '../../functions/create-customer/telemetry.ts';
-import { loadTransliteration } from '../../functions/create-customer/transliterations.ts';
+import { transliterate } from '../../functions/create-customer/transliterations.ts';
 import { localContext } from '../../local/api-gateway-event.ts';
 
 /** Telemetry that writes nothing, for tests about other things. */
@@ -47,11 +47,8 @@ export const createTestHandler = ({
     signup: createSignup({
       store: createDynamoDbCustomerStore(documentClient, tableName),
       hasher,
-      isCommonPassword: async () => {
-        const list = await loadCommonPasswords();
-        return (candidate) => list.has(candidate);
-      },
-      transliterate: loadTransliteration,
+      isCommonPassword,
+      transliterate,
       now,
     }),
     idempotencyRecords,

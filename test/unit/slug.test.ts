@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { slugBase as slugBaseWith, slugify } from '../../functions/create-customer/rules/slug.ts';
 import { slugCandidate } from '../../functions/create-customer/rules/slug-candidate.ts';
-import { loadTransliteration } from '../../functions/create-customer/transliterations.ts';
+import { transliterate } from '../../functions/create-customer/transliterations.ts';
 
-const transliterate = await loadTransliteration();
 const slugBase = (first: string, last: string) => slugBaseWith(first, last, transliterate);
 
 describe('the slug base', () => {
