@@ -58,22 +58,14 @@ interface HeldClaim {
   slug: string;
   index: number;
   claimId: string;
-  /** Every index from the hint's `next` up to this one (excluded) holds a stored customer's slug. */
-  storedBelow: number;
 }
 
 /** The claim `claimSlug` hands the signup, with what `createCustomer` and `releaseSlug` need of it. */
-type StoreClaim = ClaimedSlug &
-  HeldClaim & {
-    /** The hint's `next` as the claim read it. */
-    hintNext: number;
-  };
+type StoreClaim = ClaimedSlug & HeldClaim;
 
 const isStoreClaim = (claim: ClaimedSlug): claim is StoreClaim =>
   typeof (claim as Partial<StoreClaim>).claimId === 'string' &&
-  typeof (claim as Partial<StoreClaim>).index === 'number' &&
-  typeof (claim as Partial<StoreClaim>).storedBelow === 'number' &&
-  typeof (claim as Partial<StoreClaim>).hintNext === 'number';
+  typeof (claim as Partial<StoreClaim>).index === 'number';
 
 /** The claim a customer is to be stored with: this store's, of the customer's base and e-mail key. */
 const claimFor = (customer: NewCustomer, claim: ClaimedSlug): StoreClaim => {
@@ -117,14 +109,17 @@ const toStoredCustomer = (item: CustomerItem): StoredCustomer => ({
  * transactions). A signup claims a slug (`slug#…`, `claimSlug`), then puts the customer (`customer#…`,
  * `createCustomer`), whose conditional put decides the e-mail. The first free index of a slug base is
  * found from its hint item (`slug-next#…`):
- * - `next`: every index below it holds a stored customer's slug, so a signup starts there. It only
- *   moves past indices seen stored, so a freed or half-written slug is never left behind it.
+ * - `next`: every index below it holds a stored customer's slug, a running signup's claim, or is in
+ *   `freed`, so a signup starts there. A signup moves it past its own claim as soon as it holds it,
+ *   while its password is hashed: nothing is left for after the hash but the customer's put.
  * - `frontier`: the last index handed out to a signup that met a running one (a claim younger than the
  *   grace period). Concurrent signups of one base thus spread over distinct indices instead of all
  *   trying the same slugs in step, which would cost requests quadratic in their number.
- * - `freed`: indices given back by signups that lost their e-mail, offered before the frontier.
- * A claim whose customer never got written is taken over after `CLAIM_GRACE_MS`, and at once by a
- * signup of the same e-mail (a retry), so nothing half-written blocks a later signup.
+ * - `freed`: indices given back by signups that lost their e-mail: those below `next` are the first
+ *   free slugs, offered first; the others are offered before the frontier.
+ * A claim at or past `next` whose customer never got written is taken over after `CLAIM_GRACE_MS`, and
+ * at once by a signup of the same e-mail (a retry), so nothing half-written blocks a later signup. One
+ * below `next` (its signup died between the claim and the customer's put) stays a gap in the numbering.
  */
 export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableName: string): CustomerStore => {
   const read = async (
@@ -234,10 +229,13 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
     slugBase: string,
     emailKey: string,
     hint: SlugHint,
-  ): Promise<HeldClaim> => {
+  ): Promise<HeldClaim & { storedBelow: number }> => {
     const freed = [...hint.freed].sort((a, b) => a - b);
+    /** Every index from the hint's `next` up to this one (excluded) holds a stored customer's slug. */
     let storedBelow = hint.next;
-    let index = hint.next;
+    /** The freed index after `index` while below `next`, then `next` itself. */
+    const nextBelowHint = (index: number) => Math.min(freed.find((f) => f > index) ?? hint.next, hint.next);
+    let index = nextBelowHint(-1);
     for (;;) {
       const slug = slugCandidate(slugBase, index);
       const claim: SlugClaim = {
@@ -245,7 +243,7 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
         claimed_at: new Date().toISOString(),
         claim_id: randomUUID(),
       };
-      const held = { slug, index, claimId: claim.claim_id, storedBelow };
+      const held = { slug, index, claimId: claim.claim_id };
       const claimed = await writeClaim(slug, claim, {
         expression: 'attribute_not_exists(#pk) OR #emailKey = :emailKey',
         names: { '#pk': PK, '#emailKey': 'email_key' },
@@ -261,29 +259,31 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
           }),
         );
       }
-      if (claimed) return held;
+      if (claimed) return { ...held, storedBelow };
 
       const holder = (await read(slugClaimKey(slug), ['email_key', 'claimed_at', 'claim_id'])) as
         | SlugClaim
         | undefined;
       // Released since the attempt: the same slug is free again.
       if (holder === undefined) continue;
-      if (Date.parse(holder.claimed_at) > Date.now() - CLAIM_GRACE_MS) {
+      const running = Date.parse(holder.claimed_at) > Date.now() - CLAIM_GRACE_MS;
+      if (!running) {
+        if (await customerHoldsSlug(holder.email_key, slug)) {
+          if (storedBelow === index) storedBelow = index + 1;
+        } else if (
+          await writeClaim(slug, claim, {
+            expression: '#claimId = :staleClaimId',
+            names: { '#claimId': 'claim_id' },
+            values: { ':staleClaimId': holder.claim_id },
+          })
+        ) {
+          return { ...held, storedBelow };
+        }
+      }
+      if (index < hint.next) index = nextBelowHint(index);
+      else if (running)
         index = freed.find((freedIndex) => freedIndex > index) ?? (await handOutIndexAfter(slugBase, index));
-        continue;
-      }
-      if (await customerHoldsSlug(holder.email_key, slug)) {
-        if (storedBelow === index) storedBelow = index + 1;
-      } else if (
-        await writeClaim(slug, claim, {
-          expression: '#claimId = :staleClaimId',
-          names: { '#claimId': 'claim_id' },
-          values: { ':staleClaimId': holder.claim_id },
-        })
-      ) {
-        return held;
-      }
-      index += 1;
+      else index += 1;
     }
   };
 
@@ -319,8 +319,11 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
     claimSlug: (slugBase, emailKey) =>
       translateStoreFaults(async (): Promise<StoreClaim> => {
         const hint = await readHint(slugBase);
-        const held = await claimFirstFreeSlug(slugBase, emailKey, hint);
-        return { ...held, slugBase, emailKey, hintNext: hint.next };
+        const { storedBelow, ...held } = await claimFirstFreeSlug(slugBase, emailKey, hint);
+        // Past this claim too if every index before it is stored: the next signup starts after it.
+        const next = storedBelow === held.index ? held.index + 1 : storedBelow;
+        if (next > hint.next) await bestEffort(() => raiseNext(slugBase, hint.next, next));
+        return { ...held, slugBase, emailKey };
       }),
 
     createCustomer: (customer: NewCustomer, claim: ClaimedSlug) =>
@@ -353,11 +356,6 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
           await bestEffort(() => releaseClaim(customer.slugBase, customer.emailKey, held));
           return { ok: false, reason: 'email-taken' };
         }
-        // This index is stored now too, so `next` may pass it if every one before it is stored.
-        // Raised only now: raised before the put, a put that lost its e-mail would leave a free slug
-        // below `next` that no later signup is offered.
-        const next = held.storedBelow === held.index ? held.index + 1 : held.storedBelow;
-        if (next > held.hintNext) await bestEffort(() => raiseNext(customer.slugBase, held.hintNext, next));
         return { ok: true, customer: toStoredCustomer(item) };
       }),
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import {
   type CustomerStore,
@@ -172,6 +172,30 @@ describe('a slug claim', () => {
     expect(meanwhile).toEqual(['john-doe-2']);
     expect(stored.ok && stored.customer.slug).toBe('john-doe');
     expect((await store().findBySlug('john-doe'))?.email).toBe(held.email);
+  });
+
+  it('sends the next signup of the base past it at once, while its own customer is still to be written', async () => {
+    // Prepare
+    const held = signup('john-doe');
+    await store().claimSlug(held.slugBase, held.emailKey);
+    let requests = 0;
+    const counting = createDynamoDbCustomerStore(
+      {
+        send: (command: never) => {
+          requests += 1;
+          return db.documentClient.send(command);
+        },
+      } as unknown as DynamoDBDocumentClient,
+      db.tableName,
+    );
+    const next = signup('john-doe');
+
+    // Act
+    const claim = await counting.claimSlug(next.slugBase, next.emailKey);
+
+    // Assess: the hint read, the claim, the hint moved past it; no attempt on the held slug.
+    expect(claim.slug).toBe('john-doe-2');
+    expect(requests).toBe(3);
   });
 
   it('released, offers its slug to the next signup of the base and leaves no claim', async () => {
