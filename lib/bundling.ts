@@ -9,6 +9,9 @@ export const createCustomerBundle = {
   entryPoint: fromRoot('functions/create-customer/index.ts'),
   outDir: fromRoot('dist/create-customer'),
   fileName: 'index.mjs',
+  /** The thread that hashes passwords, started by the handler from beside it (`password-hasher.ts`). */
+  workerEntryPoint: fromRoot('functions/create-customer/bcrypt-worker.ts'),
+  workerFileName: 'bcrypt-worker.mjs',
   /** Lambda's `handler` setting: the export `handler` of `index.mjs`. */
   handler: 'index.handler',
   /** Read at run time from beside the module, so they ship next to it. */

@@ -15,12 +15,20 @@ export const build = async (outDir: string = createCustomerBundle.outDir): Promi
   await rm(outDir, { recursive: true, force: true });
   await mkdir(outDir, { recursive: true });
   const file = join(outDir, createCustomerBundle.fileName);
-  await esbuild({
-    ...esbuildOptions,
-    entryPoints: [createCustomerBundle.entryPoint],
-    outfile: file,
-    logLevel: 'warning',
-  });
+  await Promise.all([
+    esbuild({
+      ...esbuildOptions,
+      entryPoints: [createCustomerBundle.entryPoint],
+      outfile: file,
+      logLevel: 'warning',
+    }),
+    esbuild({
+      ...esbuildOptions,
+      entryPoints: [createCustomerBundle.workerEntryPoint],
+      outfile: join(outDir, createCustomerBundle.workerFileName),
+      logLevel: 'warning',
+    }),
+  ]);
   await Promise.all(
     createCustomerBundle.dataFiles.map((dataFile) => copyFile(dataFile, join(outDir, basename(dataFile)))),
   );

@@ -53,6 +53,8 @@ export const createSignup =
       isCommonPassword,
       transliterate,
     });
+    // Likely to hash now: the hashing thread starts while the store is asked about the e-mail.
+    if (check.signup !== undefined) hasher.prepare();
     const emailTaken = check.emailKey !== undefined && (await store.isEmailTaken(check.emailKey));
     if (check.signup === undefined || emailTaken) {
       return {
@@ -62,8 +64,8 @@ export const createSignup =
       };
     }
     const { password, ...signup } = check.signup;
-    // The slug is claimed while the password is hashed: neither needs the other, and the hash is most
-    // of a signup's time. The claim is started first: bcryptjs begins on a later turn of the event loop.
+    // The slug is claimed while the password is hashed on its own thread: neither needs the other,
+    // and the hash is most of a signup's time.
     const [claimed, hashed] = await Promise.allSettled([
       store.claimSlug(signup.slugBase, signup.emailKey),
       hasher.hash(password),

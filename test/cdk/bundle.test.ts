@@ -1,11 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import bcrypt from 'bcryptjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createCustomerBundle } from '../../lib/bundling.ts';
 import { type BuiltBundle, build } from '../../scripts/build.ts';
+import { useEmbeddedTable } from '../support/dynalite.ts';
+
+const db = await useEmbeddedTable();
 
 let bundle: BuiltBundle;
 
@@ -20,8 +25,12 @@ describe('npm run build', () => {
     expect(bundle.bytes).toBeLessThanOrEqual(createCustomerBundle.maxBytes);
   });
 
-  it('puts the common-password list and its licence beside it, and nothing else', async () => {
-    const expected = ['index.mjs', ...createCustomerBundle.dataFiles.map((file) => basename(file))];
+  it('puts the hashing thread, the common-password list and its licence beside it, and nothing else', async () => {
+    const expected = [
+      'index.mjs',
+      createCustomerBundle.workerFileName,
+      ...createCustomerBundle.dataFiles.map((file) => basename(file)),
+    ];
     expect((await readdir(bundle.outDir)).sort()).toEqual(expected.sort());
     for (const dataFile of createCustomerBundle.dataFiles) {
       const copy = await readFile(join(bundle.outDir, basename(dataFile)));
@@ -36,6 +45,39 @@ describe('npm run build', () => {
       env: { PATH: process.env.PATH, TABLE_NAME: 'customers', AWS_REGION: 'us-east-1' },
     });
     expect(stdout.trim()).toBe('function');
+  });
+
+  it('signs a customer up on its own, hashing the password on the bundled thread beside it', async () => {
+    const event = await readFile(new URL('../../events/create-customer.json', import.meta.url), 'utf8');
+    const script = `
+      const { handler } = await import(${JSON.stringify(bundle.file)});
+      const context = { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10_000 };
+      const answer = await handler(${event}, context);
+      console.log(JSON.stringify({ statusCode: answer.statusCode, body: JSON.parse(answer.body) }));`;
+    // A file in the bundle's folder rather than --eval: the hashing thread inherits the process's flags.
+    const file = join(bundle.outDir, 'signup-once.test.mjs');
+    await writeFile(file, script);
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, [file], {
+        cwd: bundle.outDir,
+        env: {
+          PATH: process.env.PATH,
+          TABLE_NAME: db.tableName,
+          DYNAMODB_ENDPOINT: db.endpoint,
+          BCRYPT_COST: '4',
+        },
+      });
+      const answer = JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
+      expect(answer).toEqual({ statusCode: 201, body: expect.objectContaining({ slug: 'john-doe' }) });
+    } finally {
+      await rm(file);
+    }
+    const { Item } = await db.documentClient.send(
+      new GetCommand({ TableName: db.tableName, Key: { pk: 'customer#john@example.com' } }),
+    );
+    expect(await bcrypt.compare('SecureP@ssw0rd123', String(Item?.password).slice('bcrypt$'.length))).toBe(
+      true,
+    );
   });
 
   it('is minified, and never falls back on require(), which an ES module does not have', async () => {

@@ -11,6 +11,7 @@ const db = await useEmbeddedTable({ freshTablePerTest: true });
 /** Counts the hashes made, to show that refused signups never pay for one. */
 let hashes = 0;
 const countingHasher = (inner: PasswordHasher): PasswordHasher => ({
+  prepare: () => inner.prepare(),
   hash: (password) => {
     hashes += 1;
     return inner.hash(password);
@@ -260,6 +261,7 @@ describe('POST /api/v1/customers/', () => {
       documentClient: db.documentClient,
       tableName: db.tableName,
       hasher: {
+        prepare: () => {},
         hash: async () => {
           throw new Error('no hash');
         },

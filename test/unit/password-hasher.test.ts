@@ -1,0 +1,67 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import bcrypt from 'bcryptjs';
+import { describe, expect, it } from 'vitest';
+import { createBcryptHasher } from '../../functions/create-customer/password-hasher.ts';
+
+const hasherModule = fileURLToPath(
+  new URL('../../functions/create-customer/password-hasher.ts', import.meta.url),
+);
+
+describe('the bcrypt hasher', () => {
+  it("stores Django's bcrypt format at the configured cost, which bcrypt verifies", async () => {
+    const stored = await createBcryptHasher(5).hash('SecureP@ssw0rd123');
+
+    expect(stored).toMatch(/^bcrypt\$\$2b\$05\$[./A-Za-z0-9]{53}$/);
+    expect(await bcrypt.compare('SecureP@ssw0rd123', stored.slice('bcrypt$'.length))).toBe(true);
+    expect(await bcrypt.compare('SecureP@ssw0rd124', stored.slice('bcrypt$'.length))).toBe(false);
+  });
+
+  it('answers hashes asked for at once each with its own password’s hash', async () => {
+    const hasher = createBcryptHasher(4);
+    const passwords = Array.from({ length: 6 }, (_, i) => `Password-${i}-é✓`);
+
+    const stored = await Promise.all(passwords.map((password) => hasher.hash(password)));
+
+    const verified = await Promise.all(
+      stored.map((hash, i) => bcrypt.compare(passwords[i] as string, hash.slice('bcrypt$'.length))),
+    );
+    expect(verified).toEqual(passwords.map(() => true));
+  });
+
+  it('fails a hash bcrypt refuses with its reason, never the password, and hashes again after', async () => {
+    // Settings only ever pass a number from 4 to 31: a salt-like string is what makes bcryptjs throw.
+    const refused = createBcryptHasher('nonsense' as unknown as number).hash('Secret-Password-1');
+
+    await expect(refused).rejects.toThrow(/^bcrypt failed: Invalid salt/);
+    await expect(refused).rejects.not.toThrow(/Secret-Password-1/);
+    expect(await createBcryptHasher(4).hash('x')).toMatch(/^bcrypt\$\$2b\$04\$/);
+  });
+
+  it('keeps a process alive while a hash is pending, and lets it exit once idle', async () => {
+    // A process that does nothing but hash: it must print the hash, then end by itself.
+    const script = `
+      const { createBcryptHasher } = await import(${JSON.stringify(hasherModule)});
+      const hasher = createBcryptHasher(8);
+      hasher.prepare();
+      const idle = () => new Promise((resolve) => setTimeout(resolve, 300));
+      // Each hash asked for while the thread is up and idle.
+      await idle();
+      console.log(await hasher.hash('SecureP@ssw0rd123'));
+      await idle();
+      console.log(await hasher.hash('SecureP@ssw0rd123'));`;
+    // A file, not --eval: a worker thread inherits the process's flags, and --input-type fails it.
+    const file = join(await mkdtemp(join(tmpdir(), 'hasher-')), 'hash-once.mjs');
+    await writeFile(file, script);
+    const { stdout } = await promisify(execFile)(process.execPath, [file], { timeout: 20_000 });
+
+    expect(stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^bcrypt\$\$2b\$08\$/),
+      expect.stringMatching(/^bcrypt\$\$2b\$08\$/),
+    ]);
+  });
+});
