@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const projectRoot = fileURLToPath(new URL('../', import.meta.url));
 const hashCounter = fileURLToPath(new URL('./hash-counter.ts', import.meta.url));
+const instantStoreModule = fileURLToPath(new URL('./instant-store.ts', import.meta.url));
 
 export interface Answer {
   status: number;
@@ -31,15 +32,24 @@ export interface BenchServer {
 export const startBenchServer = async ({
   bcryptCost,
   nodeFlags = [],
+  instantStore = false,
 }: {
   bcryptCost: number;
   /** Node flags for the server, such as `--cpu-prof` to see where a signup's time goes. */
   nodeFlags?: readonly string[];
+  /** Whether the store's requests answer at once (bench/instant-store.ts) instead of reaching dynalite. */
+  instantStore?: boolean;
 }): Promise<BenchServer> => {
   const dataDir = await mkdtemp(join(tmpdir(), 'signup-bench-data-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeFlags, '--import', hashCounter, 'local/server.ts'],
+    [
+      ...nodeFlags,
+      '--import',
+      hashCounter,
+      ...(instantStore ? ['--import', instantStoreModule] : []),
+      'local/server.ts',
+    ],
     {
       cwd: projectRoot,
       env: { ...process.env, PORT: '0', DATA_DIR: dataDir, BCRYPT_COST: String(bcryptCost) },
