@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { HashAnswer, HashRequest } from './bcrypt-worker.ts';
 
 export interface PasswordHasher {
@@ -21,7 +21,9 @@ interface HashingThread {
 
 /** A worker thread that hashes, holding the process open only while a hash is pending. */
 const startHashingThread = (onGone: () => void): HashingThread => {
-  const worker = new Worker(workerFile());
+  // Loaded here rather than imported: a cold start that never hashes does not pay for the module.
+  const { Worker } = process.getBuiltinModule('node:worker_threads');
+  const worker: Worker = new Worker(workerFile());
   worker.unref();
   const pending = new Map<number, PromiseWithResolvers<string>>();
   let nextId = 0;
