@@ -17,6 +17,8 @@ const workerFile = (): URL =>
 
 interface HashingThread {
   hash(password: string, cost: number): Promise<string>;
+  /** Hashes asked of it and not answered yet. */
+  readonly pending: number;
 }
 
 /** A worker thread that hashes, holding the process open only while a hash is pending. */
@@ -42,6 +44,9 @@ const startHashingThread = (onGone: () => void): HashingThread => {
   worker.on('error', gone);
   worker.on('exit', (code) => gone(new Error(`the bcrypt worker exited with code ${code}`)));
   return {
+    get pending() {
+      return pending.size;
+    },
     hash: (password, cost) => {
       const id = nextId++;
       const waiting = Promise.withResolvers<string>();
@@ -54,26 +59,33 @@ const startHashingThread = (onGone: () => void): HashingThread => {
 };
 
 /**
- * bcryptjs on a worker thread. A hash is tens to hundreds of milliseconds of CPU: on the event loop it
+ * bcryptjs on worker threads. A hash is tens to hundreds of milliseconds of CPU: on the event loop it
  * would hold up the requests the signup makes meanwhile (the slug claim), and every other request
- * `npm start` serves. The thread starts on first use and is kept; if it dies, its pending hashes fail
- * and the next hash starts another.
+ * `npm start` serves. A thread starts on first use and is kept; another starts only when a hash is
+ * asked for while every thread is busy, up to one per core: Lambda, one request at a time, runs one;
+ * `npm start` under load hashes on every core. If a thread dies, its pending hashes fail and the
+ * next hash starts another.
  */
 export const createBcryptHasher = (cost: number): PasswordHasher => {
-  let thread: HashingThread | undefined;
-  const ready = (): HashingThread => {
-    if (thread === undefined) {
-      const started = startHashingThread(() => {
-        if (thread === started) thread = undefined;
-      });
-      thread = started;
-    }
-    return thread;
+  const threads: HashingThread[] = [];
+  const start = (): HashingThread => {
+    const started = startHashingThread(() => {
+      const index = threads.indexOf(started);
+      if (index >= 0) threads.splice(index, 1);
+    });
+    threads.push(started);
+    return started;
+  };
+  const leastBusy = (): HashingThread => {
+    const idle = threads.find((thread) => thread.pending === 0);
+    if (idle !== undefined) return idle;
+    if (threads.length < process.getBuiltinModule('node:os').availableParallelism()) return start();
+    return threads.reduce((least, thread) => (thread.pending < least.pending ? thread : least));
   };
   return {
     prepare: () => {
-      ready();
+      if (threads.length === 0) start();
     },
-    hash: async (password) => `bcrypt$${await ready().hash(password, cost)}`,
+    hash: async (password) => `bcrypt$${await leastBusy().hash(password, cost)}`,
   };
 };
