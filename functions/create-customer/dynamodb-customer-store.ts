@@ -52,6 +52,8 @@ interface CustomerItem {
   password: string;
   created_at: string;
   is_active: boolean;
+  /** The claim its signup stored it under: tells that signup's own write from another's. */
+  claim_id: string;
 }
 
 interface HeldClaim {
@@ -340,6 +342,7 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
           password: customer.passwordHash,
           created_at: new Date().toISOString(),
           is_active: true,
+          claim_id: held.claimId,
         };
         try {
           await db.send(
@@ -352,6 +355,9 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
           );
         } catch (error) {
           if (!isConditionalCheckFailed(error)) throw error;
+          // The SDK retries a put whose answer got lost: the retry then meets the first attempt's write.
+          const { claim_id: storedUnder } = (await read(customerKey(customer.emailKey), ['claim_id'])) ?? {};
+          if (storedUnder === held.claimId) return { ok: true, customer: toStoredCustomer(item) };
           // A claim left behind is taken over later, so a fault here must not hide the answer.
           await bestEffort(() => releaseClaim(customer.slugBase, customer.emailKey, held));
           return { ok: false, reason: 'email-taken' };

@@ -401,6 +401,7 @@ describe('the stored customer', () => {
         password: customer.passwordHash,
         created_at: result.ok ? result.customer.createdAt : '',
         is_active: true,
+        claim_id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       },
     ]);
     expect(await store().isEmailTaken('jose@example.com')).toBe(true);

@@ -90,6 +90,27 @@ const stopStoreAfterWriteOf = (client: DynamoDBDocumentClient, prefix: string) =
   );
 };
 
+/**
+ * Loses the answer to the first write of an item whose key starts with `prefix` after DynamoDB has
+ * applied it, as a connection that dies on the way back does: the SDK sees a timeout and retries.
+ */
+const loseAnswerToFirstWriteOf = (client: DynamoDBDocumentClient, prefix: string) => {
+  let lost = false;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const written = await next(args);
+      const body = String((args.request as { body?: unknown } | undefined)?.body);
+      if (!lost && body.includes(`"Item":{"pk":{"S":"${prefix}`)) {
+        lost = true;
+        throw Object.assign(new Error('socket hang up after the write'), { name: 'TimeoutError' });
+      }
+      return written;
+    },
+    // Below the SDK's retries, where one attempt goes out and its answer comes back.
+    { step: 'deserialize', name: 'lose-answer-to-write' },
+  );
+};
+
 describe('a store that is down', () => {
   it('gets 503 with Retry-After within a second, and the same signup succeeds once it is back', async () => {
     // Prepare
@@ -257,6 +278,19 @@ describe('a signup interrupted between its writes (the store stops after the slu
     expect(later.statusCode).toBe(201);
     expect(replayed.body).toBe(later.body);
     expect(await customers()).toHaveLength(1);
+  });
+
+  it('answers 201 when the answer to the customer’s put is lost and the SDK’s retry finds it written', async () => {
+    const call = handler();
+    loseAnswerToFirstWriteOf(documentClient, 'customer#');
+
+    const answer = await invoke(call, jsonPost(validSignup()));
+    const duplicate = await invoke(call, jsonPost(validSignup()));
+
+    expect(answer.statusCode).toBe(201);
+    expect(answer.json).toMatchObject({ email: 'john@example.com', slug: 'john-doe' });
+    expect(await customers()).toHaveLength(1);
+    expect(duplicate.json).toEqual({ email: ['customer with this email address already exists.'] });
   });
 
   it('loses nothing when the store stops after the customer is written: the signup is answered 201', async () => {
