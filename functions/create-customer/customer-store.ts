@@ -11,6 +11,8 @@ export interface NewCustomer {
   passwordHash: string;
   /** The slug before any `-N` suffix, at most 50 characters. */
   slugBase: string;
+  /** For a request with an Idempotency-Key, the digest of its key and body (`keyedDigest`). */
+  keyedDigest?: string;
 }
 
 export interface StoredCustomer {
@@ -45,6 +47,8 @@ export interface ClaimedSlug {
 export interface CustomerStore {
   /** Whether a customer already has this e-mail key (a strongly consistent read). */
   isEmailTaken(emailKey: string): Promise<boolean>;
+  /** The customer of this e-mail key if a request of this keyed digest stored it (a strongly consistent read). */
+  findKeyedSignup(emailKey: string, keyedDigest: string): Promise<StoredCustomer | undefined>;
   /** Claims the first free slug of the base for the signup of this e-mail key. */
   claimSlug(slugBase: string, emailKey: string): Promise<ClaimedSlug>;
   /**

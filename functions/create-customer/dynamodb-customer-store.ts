@@ -54,7 +54,21 @@ interface CustomerItem {
   is_active: boolean;
   /** The claim its signup stored it under: tells that signup's own write from another's. */
   claim_id: string;
+  /** The keyed digest of its signup's request, if it had an Idempotency-Key: tells that request's retries. */
+  signup_request?: string;
 }
+
+/** A customer's attributes besides the password, as `findKeyedSignup` reads them. */
+const CUSTOMER_ATTRIBUTES = [
+  'email',
+  'first_name',
+  'last_name',
+  'slug',
+  'date_of_birth',
+  'created_at',
+  'is_active',
+  'signup_request',
+] as const;
 
 interface HeldClaim {
   slug: string;
@@ -318,6 +332,12 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
     isEmailTaken: (emailKey) =>
       translateStoreFaults(async () => (await read(customerKey(emailKey), [PK])) !== undefined),
 
+    findKeyedSignup: (emailKey, keyedDigest) =>
+      translateStoreFaults(async () => {
+        const item = (await read(customerKey(emailKey), CUSTOMER_ATTRIBUTES)) as CustomerItem | undefined;
+        return item?.signup_request === keyedDigest ? toStoredCustomer(item) : undefined;
+      }),
+
     claimSlug: (slugBase, emailKey) =>
       translateStoreFaults(async (): Promise<StoreClaim> => {
         const hint = await readHint(slugBase);
@@ -343,6 +363,7 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
           created_at: new Date().toISOString(),
           is_active: true,
           claim_id: held.claimId,
+          ...(customer.keyedDigest === undefined ? {} : { signup_request: customer.keyedDigest }),
         };
         try {
           await db.send(

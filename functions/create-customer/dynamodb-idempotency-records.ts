@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import {
   IdempotencyConfig,
   IdempotencyItemAlreadyExistsError,
@@ -12,10 +11,15 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { customersTable } from '../../lib/customers-table.ts';
 import { translateStoreFaults } from './dynamodb-faults.ts';
-import type { IdempotencyRecords, KeyClaim, KeyedRequest, RememberedAnswer } from './idempotency-records.ts';
+import {
+  type IdempotencyRecords,
+  type KeyClaim,
+  type KeyedRequest,
+  keyedDigest,
+  REPLAY_WINDOW_SECONDS,
+  type RememberedAnswer,
+} from './idempotency-records.ts';
 
-/** How long an answer is replayed: the contract's 24 hours. */
-export const IDEMPOTENCY_EXPIRY_SECONDS = 24 * 60 * 60;
 /** Record ids are `idempotency#<hash of the key>`, apart from `customer#` and `slug#` items. */
 const KEY_PREFIX = 'idempotency';
 /** A claim that meets a record being freed or expiring at that moment tries again, this often at most. */
@@ -24,15 +28,8 @@ const CLAIM_ATTEMPTS = 3;
 /** Powertools' payload: the key, and a digest of the body keyed by it. */
 type Payload = { key: string; body: string };
 
-/*
- * The body holds a password. Powertools stores a plain SHA-256 of the payload, which anyone who reads
- * the table could test guesses against; keyed by the Idempotency-Key, which the table only holds
- * hashed, the digest gives nothing away.
- */
-const payloadOf = ({ key, body }: KeyedRequest): Payload => ({
-  key,
-  body: createHmac('sha256', key).update(body).digest('base64'),
-});
+/** Powertools would store a plain SHA-256 of the body, which holds a password: it gets the keyed digest. */
+const payloadOf = (request: KeyedRequest): Payload => ({ key: request.key, body: keyedDigest(request) });
 
 const isRememberedAnswer = (value: unknown): value is RememberedAnswer =>
   typeof (value as RememberedAnswer | undefined)?.statusCode === 'number' &&
@@ -64,7 +61,7 @@ export const createDynamoDbIdempotencyRecords = (
     config: new IdempotencyConfig({
       eventKeyJmesPath: 'key',
       payloadValidationJmesPath: 'body',
-      expiresAfterSeconds: IDEMPOTENCY_EXPIRY_SECONDS,
+      expiresAfterSeconds: REPLAY_WINDOW_SECONDS,
       hashFunction: 'sha256',
     }),
     keyPrefix: KEY_PREFIX,

@@ -10,7 +10,7 @@ import validateSignupEvent from './generated/validate-signup-event.js';
 import { idempotency } from './idempotency.ts';
 import type { IdempotencyRecords } from './idempotency-records.ts';
 import type { SubmittedFields } from './rules/signup-form.ts';
-import type { SignupOutcome } from './signup.ts';
+import type { SignupOutcome, SignupRetry } from './signup.ts';
 import {
   type SignupEvent,
   type SignupRequestState,
@@ -20,7 +20,7 @@ import {
 import { type Telemetry, telemetry } from './telemetry.ts';
 
 export interface SignupHandlerOptions {
-  signup: (fields: SubmittedFields) => Promise<SignupOutcome>;
+  signup: (fields: SubmittedFields, retry?: SignupRetry) => Promise<SignupOutcome>;
   /** Where requests with an Idempotency-Key are remembered. */
   idempotencyRecords: IdempotencyRecords;
   /** Origins allowed to call the API from a browser (CORS). */
@@ -68,7 +68,10 @@ export const createHandler = ({
     .use(idempotency({ records: idempotencyRecords, retryAfterSeconds: RETRY_AFTER_SECONDS }))
     .use(contractErrors())
     .handler(async (event) => {
-      const outcome = await signup(event.body as SubmittedFields);
+      const outcome = await signup(
+        event.body as SubmittedFields,
+        event.keyedDigest === undefined ? undefined : { keyedDigest: event.keyedDigest },
+      );
       if (outcome.outcome === 'created') return answer(201, outcome.customer, 'created');
       return answer(400, outcome.errors, outcome.emailTaken ? 'email-taken' : 'invalid-fields');
     });

@@ -1,6 +1,6 @@
 import { StoreUnavailableError } from './customer-store.ts';
 import { problems } from './http-problems.ts';
-import type { IdempotencyRecords } from './idempotency-records.ts';
+import { type IdempotencyRecords, keyedDigest } from './idempotency-records.ts';
 import type { SignupEvent, SignupMiddleware, SignupRequest, SignupRequestState } from './signup-request.ts';
 
 /** The contract's bounds on the header, in characters (code points). */
@@ -49,6 +49,8 @@ export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions):
     switch (claim.state) {
       case 'claimed':
         request.internal.claimedKey = keyed;
+        // The signup stores it with the customer: a retry after a lost answer finds its own signup.
+        request.event.keyedDigest = keyedDigest(keyed);
         return;
       case 'completed':
         throw problems.replay(claim.answer.statusCode, JSON.parse(claim.answer.body));

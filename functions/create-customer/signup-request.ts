@@ -26,8 +26,11 @@ export interface SignupRequestState extends Record<string, unknown> {
   idempotencyFault?: 'not-remembered' | 'not-forgotten';
 }
 
-/** The parsed body replaces the text body once the request middleware has run. */
-export type SignupEvent = Omit<APIGatewayProxyEvent, 'body'> & { body: unknown };
+/**
+ * The parsed body replaces the text body once the request middleware has run; a request that claimed
+ * an Idempotency-Key carries the digest of its key and body for the signup (`keyedDigest`).
+ */
+export type SignupEvent = Omit<APIGatewayProxyEvent, 'body'> & { body: unknown; keyedDigest?: string };
 export type SignupRequest = Request<SignupEvent, APIGatewayProxyResult, Error, Context, SignupRequestState>;
 /** A middleware of the signup handler: its event, answer, context and shared state. */
 export type SignupMiddleware = MiddlewareObj<

@@ -1,4 +1,5 @@
 import type { CustomerStore, StoredCustomer } from './customer-store.ts';
+import { REPLAY_WINDOW_SECONDS } from './idempotency-records.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { messages } from './rules/messages.ts';
 import { checkSignup, type FieldErrors, type SubmittedFields } from './rules/signup-form.ts';
@@ -13,6 +14,12 @@ export interface CustomerRepresentation {
   date_of_birth: string | null;
   address: null;
   last_purchase_date: null;
+}
+
+/** A request with an Idempotency-Key: a retry of it may find its customer stored by an earlier attempt. */
+export interface SignupRetry {
+  /** The digest of the request's key and body (`keyedDigest`). */
+  keyedDigest: string;
 }
 
 export type SignupOutcome =
@@ -47,7 +54,7 @@ const withEmailTaken = (errors: FieldErrors): FieldErrors => ({ ...errors, email
  */
 export const createSignup =
   ({ store, hasher, isCommonPassword, transliterate, now }: SignupDependencies) =>
-  async (submitted: SubmittedFields): Promise<SignupOutcome> => {
+  async (submitted: SubmittedFields, retry?: SignupRetry): Promise<SignupOutcome> => {
     const check = checkSignup(submitted, {
       today: now().toISOString().slice(0, 10),
       isCommonPassword,
@@ -56,6 +63,13 @@ export const createSignup =
     // Likely to hash now: the hashing thread starts while the store is asked about the e-mail.
     if (check.signup !== undefined) hasher.prepare();
     const emailTaken = check.emailKey !== undefined && (await store.isEmailTaken(check.emailKey));
+    if (emailTaken && check.signup !== undefined && retry !== undefined) {
+      // An earlier attempt of this very request stored the customer, and its answer never arrived.
+      const own = await store.findKeyedSignup(check.signup.emailKey, retry.keyedDigest);
+      if (own !== undefined && Date.parse(own.createdAt) > now().getTime() - REPLAY_WINDOW_SECONDS * 1000) {
+        return { outcome: 'created', customer: represent(own) };
+      }
+    }
     if (check.signup === undefined || emailTaken) {
       return {
         outcome: 'invalid',
@@ -75,7 +89,14 @@ export const createSignup =
       await store.releaseSlug(claimed.value);
       throw hashed.reason;
     }
-    const created = await store.createCustomer({ ...signup, passwordHash: hashed.value }, claimed.value);
+    const created = await store.createCustomer(
+      {
+        ...signup,
+        passwordHash: hashed.value,
+        ...(retry === undefined ? {} : { keyedDigest: retry.keyedDigest }),
+      },
+      claimed.value,
+    );
     if (!created.ok) return { outcome: 'invalid', errors: withEmailTaken(check.errors), emailTaken: true };
     return { outcome: 'created', customer: represent(created.customer) };
   };

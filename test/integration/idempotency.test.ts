@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
-import type { IdempotencyRecords } from '../../functions/create-customer/idempotency-records.ts';
+import { type IdempotencyRecords, keyedDigest } from '../../functions/create-customer/idempotency-records.ts';
 import type { SignupOutcome } from '../../functions/create-customer/signup.ts';
 import { customersTable } from '../../lib/customers-table.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
@@ -249,6 +249,74 @@ describe('Idempotency-Key', () => {
     expect(text).not.toContain('SecureP@ssw0rd123');
     for (const digestOf of [body, JSON.stringify(body)]) {
       expect(text).not.toContain(createHash('sha256').update(digestOf).digest('base64'));
+    }
+  });
+});
+
+describe('a keyed request whose earlier attempt stored the customer and never got its answer', () => {
+  /** The customer as that attempt left it: stored, its key's record gone (freed after a 503, or expired). */
+  const storedByEarlierAttempt = (key: string, body: string, hoursAgo: number) =>
+    db.documentClient.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: {
+          pk: 'customer#john@example.com',
+          email: 'john@example.com',
+          first_name: 'John',
+          last_name: 'Doe',
+          slug: 'john-doe',
+          date_of_birth: '1990-01-15',
+          address: null,
+          last_purchase_date: null,
+          password: `bcrypt$$2b$04$${'a'.repeat(53)}`,
+          created_at: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(),
+          is_active: true,
+          claim_id: 'earlier-attempt',
+          signup_request: keyedDigest({ key, body }),
+        },
+      }),
+    );
+
+  it('gets that customer with 201 within 24 hours, as the first answer would have been', async () => {
+    const request = keyed('lost-answer', validSignup());
+    await storedByEarlierAttempt('lost-answer', request.body as string, 23);
+
+    const retry = await invoke(handler(), request);
+
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json).toEqual({
+      email: 'john@example.com',
+      first_name: 'John',
+      last_name: 'Doe',
+      slug: 'john-doe',
+      date_of_birth: '1990-01-15',
+      address: null,
+      last_purchase_date: null,
+    });
+    expect(await customers()).toHaveLength(1);
+  });
+
+  it('is refused as a taken e-mail after 24 hours', async () => {
+    const request = keyed('lost-answer', validSignup());
+    await storedByEarlierAttempt('lost-answer', request.body as string, 25);
+
+    const late = await invoke(handler(), request);
+
+    expect(late.statusCode).toBe(400);
+    expect(late.json).toEqual({ email: ['customer with this email address already exists.'] });
+  });
+
+  it('does not hand the customer to another key, nor to the same key with another body', async () => {
+    const request = keyed('lost-answer', validSignup());
+    await storedByEarlierAttempt('lost-answer', request.body as string, 1);
+    const call = handler();
+
+    const otherKey = await invoke(call, keyed('other-key', validSignup()));
+    const otherBody = await invoke(call, keyed('lost-answer', validSignup({ first_name: 'Johnny' })));
+
+    for (const answer of [otherKey, otherBody]) {
+      expect(answer.statusCode).toBe(400);
+      expect(answer.json).toEqual({ email: ['customer with this email address already exists.'] });
     }
   });
 });

@@ -94,7 +94,11 @@ const stopStoreAfterWriteOf = (client: DynamoDBDocumentClient, prefix: string) =
  * Loses the answer to the first write of an item whose key starts with `prefix` after DynamoDB has
  * applied it, as a connection that dies on the way back does: the SDK sees a timeout and retries.
  */
-const loseAnswerToFirstWriteOf = (client: DynamoDBDocumentClient, prefix: string) => {
+const loseAnswerToFirstWriteOf = (
+  client: DynamoDBDocumentClient,
+  prefix: string,
+  { thenStopStore = false } = {},
+) => {
   let lost = false;
   client.middlewareStack.add(
     (next) => async (args) => {
@@ -102,6 +106,7 @@ const loseAnswerToFirstWriteOf = (client: DynamoDBDocumentClient, prefix: string
       const body = String((args.request as { body?: unknown } | undefined)?.body);
       if (!lost && body.includes(`"Item":{"pk":{"S":"${prefix}`)) {
         lost = true;
+        if (thenStopStore) await store.stop();
         throw Object.assign(new Error('socket hang up after the write'), { name: 'TimeoutError' });
       }
       return written;
@@ -291,6 +296,43 @@ describe('a signup interrupted between its writes (the store stops after the slu
     expect(answer.json).toMatchObject({ email: 'john@example.com', slug: 'john-doe' });
     expect(await customers()).toHaveLength(1);
     expect(duplicate.json).toEqual({ email: ['customer with this email address already exists.'] });
+  });
+
+  it('answers a retry with the Idempotency-Key 201 when the first attempt stored the customer but got 503', async () => {
+    // Prepare
+    const call = handler();
+    const request = jsonPost(validSignup(), { 'Idempotency-Key': 'answer-lost' });
+    loseAnswerToFirstWriteOf(documentClient, 'customer#', { thenStopStore: true });
+    const started = Date.now();
+    const budgetMs = 2000;
+
+    // Act
+    const first = await invoke(call, { ...request, budgetMs });
+    await store.restart();
+    // The first attempt's key stays in progress until its time budget is over.
+    await new Promise((resolve) => setTimeout(resolve, started + budgetMs + 50 - Date.now()));
+    const retry = await invoke(call, request);
+    const replayed = await invoke(call, request);
+    const otherKey = await invoke(call, jsonPost(validSignup(), { 'Idempotency-Key': 'another-key' }));
+    const noKey = await invoke(call, jsonPost(validSignup()));
+
+    // Assess
+    expectServiceUnavailable(first);
+    expect(retry.statusCode).toBe(201);
+    expect(retry.json).toEqual({
+      email: 'john@example.com',
+      first_name: 'John',
+      last_name: 'Doe',
+      slug: 'john-doe',
+      date_of_birth: '1990-01-15',
+      address: null,
+      last_purchase_date: null,
+    });
+    expect(replayed.body).toBe(retry.body);
+    for (const other of [otherKey, noKey]) {
+      expect(other.json).toEqual({ email: ['customer with this email address already exists.'] });
+    }
+    expect(await customers()).toHaveLength(1);
   });
 
   it('loses nothing when the store stops after the customer is written: the signup is answered 201', async () => {
