@@ -7,7 +7,7 @@ import { customersTable } from './customers-table.ts';
 import { RateLimitWebAcl } from './rate-limit-web-acl.ts';
 import { SignupApi } from './signup-api.ts';
 import { SignupFunction } from './signup-function.ts';
-import { type StageConfig, type StageName, stageConfig } from './stage-config.ts';
+import { corsOriginsFromContext, type StageConfig, type StageName, stageConfig } from './stage-config.ts';
 
 export const customersStackName = (stage: StageName): string => `customer-signup-${stage}`;
 
@@ -77,11 +77,14 @@ export class CustomersStack extends Stack {
 }
 
 /**
- * Adds the stack of the stage named by the app's `stage` context, under cdk-nag's AwsSolutions checks:
- * what `cdk synth -c stage=…` synthesizes, and the tests too.
+ * Adds the stack of the stage named by the app's `stage` context (with the `corsOrigins` context in place
+ * of the stage's origins, if given), under cdk-nag's AwsSolutions checks: what `cdk synth -c stage=…`
+ * synthesizes, and the tests too.
  */
 export const addCustomersStack = (app: App, codeDirectory?: string): CustomersStack => {
-  const config = stageConfig(app.node.tryGetContext('stage'));
+  const stageDefaults = stageConfig(app.node.tryGetContext('stage'));
+  const corsOrigins = corsOriginsFromContext(app.node.tryGetContext('corsOrigins'));
+  const config = corsOrigins === undefined ? stageDefaults : { ...stageDefaults, corsOrigins };
   // Environment-agnostic: synth needs no AWS credentials; deploy targets the CLI's account and region.
   const stack = new CustomersStack(app, customersStackName(config.stage), {
     config,

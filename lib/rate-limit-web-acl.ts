@@ -41,7 +41,20 @@ export class RateLimitWebAcl extends Construct {
             },
           },
           action: {
-            block: { customResponse: { responseCode: 429, customResponseBodyKey: throttledBodyKey } },
+            block: {
+              customResponse: {
+                responseCode: 429,
+                customResponseBodyKey: throttledBodyKey,
+                // Readable by any signup page, as API Gateway's own answers are (lib/signup-api.ts). WAF
+                // lifts the block once the address's rate over the window falls under the limit: a
+                // minute is a fair first wait.
+                responseHeaders: [
+                  { name: 'Retry-After', value: '60' },
+                  { name: 'Access-Control-Allow-Origin', value: '*' },
+                  { name: 'Access-Control-Expose-Headers', value: 'Retry-After' },
+                ],
+              },
+            },
           },
           visibilityConfig: {
             cloudWatchMetricsEnabled: true,

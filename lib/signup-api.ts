@@ -26,7 +26,16 @@ export interface SignupApiProps {
 const detailTemplate = (detail: string): Record<string, string> => ({
   'application/json': JSON.stringify({ detail }),
 });
-const jsonHeaders = { 'Content-Type': "'application/json'" };
+/**
+ * API Gateway's own answers carry nothing but a fixed message: any origin may read them, so a signup
+ * page can tell a throttled request (429, `Retry-After`) or an unknown path from a network failure.
+ * The function's answers allow only the stage's origins.
+ */
+const jsonHeaders = {
+  'Content-Type': "'application/json'",
+  'Access-Control-Allow-Origin': "'*'",
+  'Access-Control-Expose-Headers': "'Retry-After'",
+};
 
 /** The REST API in front of the signup function: routes, throttling, access logs, JSON errors. */
 export class SignupApi extends Construct {

@@ -65,3 +65,23 @@ export const stageConfig = (name: unknown): StageConfig => {
   }
   return stageConfigs[name];
 };
+
+/**
+ * The origins of `-c corsOrigins=https://shop.example.com,https://example.com`, which replace the
+ * stage's own (a team deploys its shop's origins without editing this file); undefined without it.
+ * Each must be a bare http(s) origin, as browsers send it in `Origin`: no path, no trailing slash.
+ */
+export const corsOriginsFromContext = (value: unknown): string[] | undefined => {
+  if (value === undefined) return undefined;
+  const origins = typeof value === 'string' ? value.split(',').map((origin) => origin.trim()) : [];
+  if (origins.length === 0 || origins.includes('')) {
+    throw new Error(`-c corsOrigins=${JSON.stringify(value)}: give comma-separated origins`);
+  }
+  for (const origin of origins) {
+    const parsed = URL.parse(origin);
+    if (parsed === null || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new Error(`-c corsOrigins: ${origin} is not an origin such as https://shop.example.com`);
+    }
+  }
+  return origins;
+};

@@ -51,6 +51,26 @@ describe('stage settings', () => {
     expect(() => stageConfig('staging')).toThrow(/Unknown stage "staging"/);
   });
 
+  it('takes the CORS origins of -c corsOrigins in place of the stage’s', async () => {
+    const origins = 'https://shop.acme.example,https://acme.example:8443';
+    const { template } = await synthStage('prod', bundleDirectory, { corsOrigins: origins });
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CORS_ORIGINS: origins }) },
+    });
+  });
+
+  it.each([
+    '',
+    'https://shop.acme.example/',
+    'https://shop.acme.example/signup',
+    'shop.acme.example',
+    'ftp://shop.acme.example',
+    'https://a.example,,https://b.example',
+  ])('refuses -c corsOrigins=%j, which is not a list of origins', async (origins) => {
+    await expect(synthStage('dev', bundleDirectory, { corsOrigins: origins })).rejects.toThrow(/corsOrigins/);
+  });
+
   it('names each stack after its stage', () => {
     expect(stageNames.map(customersStackName)).toEqual(['customer-signup-dev', 'customer-signup-prod']);
   });
@@ -286,10 +306,27 @@ describe.each(stageNames)('the %s stack', (stage) => {
       });
     });
 
+    it.each([
+      'MISSING_AUTHENTICATION_TOKEN',
+      'THROTTLED',
+      'REQUEST_TOO_LARGE',
+      'INTEGRATION_TIMEOUT',
+      'DEFAULT_4XX',
+      'DEFAULT_5XX',
+    ])('lets a page of any origin read its own %s answer and its Retry-After', (type) => {
+      synthesized.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+        ResponseType: type,
+        ResponseParameters: Match.objectLike({
+          'gatewayresponse.header.Access-Control-Allow-Origin': "'*'",
+          'gatewayresponse.header.Access-Control-Expose-Headers': "'Retry-After'",
+        }),
+      });
+    });
+
     it('answers its other 4xx with its own message as {"detail": "..."}', () => {
       synthesized.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
         ResponseType: 'DEFAULT_4XX',
-        ResponseParameters: { 'gatewayresponse.header.Content-Type': "'application/json'" },
+        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Content-Type': "'application/json'" }),
         ResponseTemplates: { 'application/json': '{"detail":$context.error.messageString}' },
       });
     });
@@ -325,7 +362,17 @@ describe.each(stageNames)('the %s stack', (stage) => {
                 },
               },
               Action: {
-                Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'throttled' } },
+                Block: {
+                  CustomResponse: {
+                    ResponseCode: 429,
+                    CustomResponseBodyKey: 'throttled',
+                    ResponseHeaders: [
+                      { Name: 'Retry-After', Value: '60' },
+                      { Name: 'Access-Control-Allow-Origin', Value: '*' },
+                      { Name: 'Access-Control-Expose-Headers', Value: 'Retry-After' },
+                    ],
+                  },
+                },
               },
             }),
           ],

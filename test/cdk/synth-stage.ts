@@ -21,9 +21,13 @@ const cdkJson = JSON.parse(await readFile(new URL('../../cdk.json', import.meta.
  * Synthesizes a stage as `cdk synth -c stage=…` does, with cdk.json's context. An unacknowledged cdk-nag
  * finding fails the synth, and with it every test of the stage, naming the finding.
  */
-export const synthStage = async (stage: StageName, codeDirectory: string): Promise<SynthesizedStage> => {
+export const synthStage = async (
+  stage: StageName,
+  codeDirectory: string,
+  context: Record<string, string> = {},
+): Promise<SynthesizedStage> => {
   const app = new App({
-    context: { ...cdkJson.context, stage },
+    context: { ...cdkJson.context, stage, ...context },
     outdir: await mkdtemp(join(tmpdir(), `cdk-${stage}-`)),
   });
   const stack = addCustomersStack(app, codeDirectory);
