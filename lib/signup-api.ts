@@ -106,6 +106,14 @@ export class SignupApi extends Construct {
       responseHeaders: { ...jsonHeaders, 'Retry-After': "'1'" },
       templates: detailTemplate('Service temporarily unavailable, try again later.'),
     });
+    // Lambda refusing the invocation, its reserved concurrency in use (429 TooManyRequestsException),
+    // reaches API Gateway as an integration failure: the service is busy, so the contract's 503.
+    this.restApi.addGatewayResponse('IntegrationFailure', {
+      type: ResponseType.INTEGRATION_FAILURE,
+      statusCode: '503',
+      responseHeaders: { ...jsonHeaders, 'Retry-After': "'1'" },
+      templates: detailTemplate('Service temporarily unavailable, try again later.'),
+    });
     this.restApi.addGatewayResponse('Default4xx', {
       type: ResponseType.DEFAULT_4XX,
       responseHeaders: jsonHeaders,

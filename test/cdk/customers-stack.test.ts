@@ -296,6 +296,7 @@ describe.each(stageNames)('the %s stack', (stage) => {
       ['THROTTLED', '429', 'Request was throttled.'],
       ['REQUEST_TOO_LARGE', '413', 'Request body is too large.'],
       ['INTEGRATION_TIMEOUT', '503', 'Service temporarily unavailable, try again later.'],
+      ['INTEGRATION_FAILURE', '503', 'Service temporarily unavailable, try again later.'],
       ['DEFAULT_5XX', Match.absent(), 'A server error occurred.'],
     ])('answers its own %s with %s and the contract’s {"detail": "%s"}', (type, statusCode, detail) => {
       synthesized.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
@@ -311,6 +312,7 @@ describe.each(stageNames)('the %s stack', (stage) => {
       'THROTTLED',
       'REQUEST_TOO_LARGE',
       'INTEGRATION_TIMEOUT',
+      'INTEGRATION_FAILURE',
       'DEFAULT_4XX',
       'DEFAULT_5XX',
     ])('lets a page of any origin read its own %s answer and its Retry-After', (type) => {
@@ -331,12 +333,15 @@ describe.each(stageNames)('the %s stack', (stage) => {
       });
     });
 
-    it('tells clients when to retry after throttling', () => {
-      synthesized.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
-        ResponseType: 'THROTTLED',
-        ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'1'" }),
-      });
-    });
+    it.each(['THROTTLED', 'INTEGRATION_TIMEOUT', 'INTEGRATION_FAILURE'])(
+      'tells clients when to retry after %s',
+      (type) => {
+        synthesized.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
+          ResponseType: type,
+          ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Retry-After': "'1'" }),
+        });
+      },
+    );
 
     it('outputs the URL to post signups to', () => {
       synthesized.template.hasOutput('ApiUrl', {
