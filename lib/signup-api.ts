@@ -107,7 +107,8 @@ export class SignupApi extends Construct {
       templates: detailTemplate('Service temporarily unavailable, try again later.'),
     });
     // Lambda refusing the invocation, its reserved concurrency in use (429 TooManyRequestsException),
-    // reaches API Gateway as an integration failure: the service is busy, so the contract's 503.
+    // reaches API Gateway as an integration failure: the service is busy, so the contract's 503. The
+    // function itself never fails an invocation (middy answers every error), so little else lands here.
     this.restApi.addGatewayResponse('IntegrationFailure', {
       type: ResponseType.INTEGRATION_FAILURE,
       statusCode: '503',
