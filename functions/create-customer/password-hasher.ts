@@ -26,7 +26,6 @@ const startHashingThread = (onGone: () => void): HashingThread => {
   // Loaded here rather than imported: a cold start that never hashes does not pay for the module.
   const { Worker } = process.getBuiltinModule('node:worker_threads');
   const worker: Worker = new Worker(workerFile());
-  worker.unref();
   const pending = new Map<number, PromiseWithResolvers<string>>();
   let nextId = 0;
   worker.on('message', (answer: HashAnswer) => {
@@ -43,6 +42,8 @@ const startHashingThread = (onGone: () => void): HashingThread => {
   };
   worker.on('error', gone);
   worker.on('exit', (code) => gone(new Error(`the bcrypt worker exited with code ${code}`)));
+  // After the listeners: adding a 'message' listener holds the process open again.
+  worker.unref();
   return {
     get pending() {
       return pending.size;
