@@ -2,7 +2,7 @@ import { copyFile, mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
-import { createCustomerBundle, esbuildOptions } from '../lib/bundling.ts';
+import { createCustomerBundle, esbuildOptions, sdkTrimmedForLambda } from '../lib/bundling.ts';
 
 /** The deployed bundle, as `npm run build` wrote it: the benchmark measures that file, not a rebuild. */
 export const deployedBundle = join(createCustomerBundle.outDir, createCustomerBundle.fileName);
@@ -39,6 +39,7 @@ export const buildBaseline = (outDir: string): Promise<BenchBundle> => bundle(ba
  */
 export const buildSignupWithSourceMap = async (outDir: string): Promise<BenchBundle> => {
   const built = await bundle(createCustomerBundle.entryPoint, outDir, {
+    ...sdkTrimmedForLambda,
     sourcemap: 'external',
     sourcesContent: false,
   });

@@ -53,6 +53,16 @@ const builtinsWithoutFacades: Plugin = {
   },
 };
 
+/**
+ * What the function's bundle leaves out of the AWS SDK, on top of `esbuildOptions`: in Lambda the
+ * credentials are in the environment, so the default chain becomes `fromEnv`
+ * (`functions/create-customer/lambda-credentials.ts`). Kept apart from the options because the
+ * benchmark's baseline, the SDK alone, is bundled with the options but gets the SDK as it comes.
+ */
+export const sdkTrimmedForLambda = {
+  alias: { '@aws-sdk/credential-provider-node': fromRoot('functions/create-customer/lambda-credentials.ts') },
+} as const satisfies BuildOptions;
+
 /** The esbuild options of the function's bundle, each with its reason. */
 export const esbuildOptions = {
   // One file: the zip carries no node_modules.

@@ -1,7 +1,7 @@
 import { copyFile, mkdir, rm, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { build as esbuild } from 'esbuild';
-import { createCustomerBundle, esbuildOptions } from '../lib/bundling.ts';
+import { createCustomerBundle, esbuildOptions, sdkTrimmedForLambda } from '../lib/bundling.ts';
 
 export interface BuiltBundle {
   outDir: string;
@@ -18,6 +18,7 @@ export const build = async (outDir: string = createCustomerBundle.outDir): Promi
   await Promise.all([
     esbuild({
       ...esbuildOptions,
+      ...sdkTrimmedForLambda,
       entryPoints: [createCustomerBundle.entryPoint],
       outfile: file,
       logLevel: 'warning',

@@ -10,7 +10,7 @@ import { createCustomerBundle } from '../../lib/bundling.ts';
 import { type BuiltBundle, build } from '../../scripts/build.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
 
-const db = await useEmbeddedTable();
+const db = await useEmbeddedTable({ freshTablePerTest: true });
 
 let bundle: BuiltBundle;
 
@@ -47,7 +47,8 @@ describe('npm run build', () => {
     expect(stdout.trim()).toBe('function');
   });
 
-  it('signs a customer up on its own, hashing the password on the bundled thread beside it', async () => {
+  /** Runs the bundle in a process of its own with only `environment`, and answers the contract's example. */
+  const signUpWithBundle = async (environment: Record<string, string>) => {
     const event = await readFile(new URL('../../events/create-customer.json', import.meta.url), 'utf8');
     const script = `
       const { handler } = await import(${JSON.stringify(bundle.file)});
@@ -60,24 +61,51 @@ describe('npm run build', () => {
     try {
       const { stdout } = await promisify(execFile)(process.execPath, [file], {
         cwd: bundle.outDir,
-        env: {
-          PATH: process.env.PATH,
-          TABLE_NAME: db.tableName,
-          DYNAMODB_ENDPOINT: db.endpoint,
-          BCRYPT_COST: '4',
-        },
+        env: { PATH: process.env.PATH, TABLE_NAME: db.tableName, BCRYPT_COST: '4', ...environment },
+        timeout: 20_000,
       });
-      const answer = JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
-      expect(answer).toEqual({ statusCode: 201, body: expect.objectContaining({ slug: 'john-doe' }) });
+      return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { statusCode: number; body: unknown };
     } finally {
       await rm(file);
     }
+  };
+
+  const storedPassword = async () => {
     const { Item } = await db.documentClient.send(
       new GetCommand({ TableName: db.tableName, Key: { pk: 'customer#john@example.com' } }),
     );
-    expect(await bcrypt.compare('SecureP@ssw0rd123', String(Item?.password).slice('bcrypt$'.length))).toBe(
-      true,
-    );
+    return String(Item?.password).slice('bcrypt$'.length);
+  };
+
+  it('signs a customer up on its own, hashing the password on the bundled thread beside it', async () => {
+    const answer = await signUpWithBundle({ DYNAMODB_ENDPOINT: db.endpoint });
+
+    expect(answer).toEqual({ statusCode: 201, body: expect.objectContaining({ slug: 'john-doe' }) });
+    expect(await bcrypt.compare('SecureP@ssw0rd123', await storedPassword())).toBe(true);
+  });
+
+  it('takes its AWS credentials from the environment, as Lambda gives them, and carries no other provider', async () => {
+    // The SDK's own setting for another DynamoDB endpoint: the function then runs as in AWS, DYNAMODB_ENDPOINT unset.
+    const inAws = { AWS_REGION: 'us-east-1', AWS_ENDPOINT_URL_DYNAMODB: db.endpoint };
+    const credentials = {
+      AWS_ACCESS_KEY_ID: 'ASIAEXAMPLEEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'example-secret',
+      AWS_SESSION_TOKEN: 'example-session-token',
+    };
+
+    const without = await signUpWithBundle(inAws);
+    const withCredentials = await signUpWithBundle({ ...inAws, ...credentials });
+
+    expect(without).toEqual({ statusCode: 500, body: { detail: 'A server error occurred.' } });
+    expect(withCredentials).toEqual({ statusCode: 201, body: expect.objectContaining({ slug: 'john-doe' }) });
+    const source = await readFile(bundle.file, 'utf8');
+    for (const otherProvider of [
+      'AssumeRoleWithWebIdentity',
+      'GetRoleCredentials',
+      'AWS_CONTAINER_CREDENTIALS',
+    ]) {
+      expect(source).not.toContain(otherProvider);
+    }
   });
 
   it('is minified, and never falls back on require(), which an ES module does not have', async () => {
