@@ -10,6 +10,7 @@ const db = await useEmbeddedTable({ freshTablePerTest: true });
 
 /** Counts the hashes made, to show that refused signups never pay for one. */
 let hashes = 0;
+const cheapHasher = createBcryptHasher(4);
 const countingHasher = (inner: PasswordHasher): PasswordHasher => ({
   prepare: () => inner.prepare(),
   hash: (password) => {
@@ -22,7 +23,7 @@ const handlerForTest = () =>
   createTestHandler({
     documentClient: db.documentClient,
     tableName: db.tableName,
-    hasher: countingHasher(createBcryptHasher(4)),
+    hasher: countingHasher(cheapHasher),
     now: () => new Date('2026-11-27T12:00:00Z'),
   });
 

@@ -32,12 +32,15 @@ export interface TestHandlerOptions {
   timeoutEarlyInMillis?: number;
 }
 
+/** bcrypt at its cheapest cost, one hasher (and so its threads) for every handler of a test file. */
+const cheapHasher = createBcryptHasher(4);
+
 /** The signup handler as Lambda runs it, on the given table, with bcrypt at its cheapest cost. */
 export const createTestHandler = ({
   documentClient,
   tableName,
   telemetry = silentTelemetry(),
-  hasher = createBcryptHasher(4),
+  hasher = cheapHasher,
   now = () => new Date(),
   idempotencyRecords = createDynamoDbIdempotencyRecords(documentClient, tableName),
   corsOrigins = ['https://shop.example.com'],
