@@ -5,12 +5,15 @@ import {
   EndpointType,
   LambdaIntegration,
   LogGroupLogDestination,
+  MockIntegration,
+  PassthroughBehavior,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { openApiDocument } from '../functions/create-customer/openapi.ts';
 
 const customersPath = '/api/v1/customers';
 
@@ -31,6 +34,14 @@ const detailTemplate = (detail: string): Record<string, string> => ({
  * page can tell a throttled request (429, `Retry-After`) or an unknown path from a network failure.
  * The function's answers allow only the stage's origins.
  */
+/**
+ * The OpenAPI document as a mapping template: JSON whose `$` and `#` (in `$ref`, `$schema`, `#/…`)
+ * are written as `\u0024` and `\u0023`, so API Gateway's template language finds nothing to
+ * interpret, and any JSON reader gets the document back unchanged.
+ */
+export const openApiTemplate = (): string =>
+  JSON.stringify(openApiDocument).replaceAll('$', '\\u0024').replaceAll('#', '\\u0023');
+
 const jsonHeaders = {
   'Content-Type': "'application/json'",
   'Access-Control-Allow-Origin': "'*'",
@@ -73,9 +84,43 @@ export class SignupApi extends Construct {
     // origins, one CORS implementation here and locally, and the contract's 405 instead of a gateway 403.
     customers.addMethod('ANY', integration);
 
+    this.addOpenApiDocument();
     this.addJsonGatewayResponses();
     this.customersUrl = this.restApi.urlForPath(`${customersPath}/`);
     this.acknowledgeNagFindings();
+  }
+
+  /**
+   * `GET /openapi.json`: the reference `npm start` serves, answered by API Gateway itself (a mock
+   * integration), so reading it costs no invocation. Readable from any origin, as API tools need.
+   */
+  private addOpenApiDocument(): void {
+    const headers = {
+      'method.response.header.Content-Type': "'application/json'",
+      'method.response.header.Access-Control-Allow-Origin': "'*'",
+    };
+    this.restApi.root.addResource('openapi.json').addMethod(
+      'GET',
+      new MockIntegration({
+        requestTemplates: { 'application/json': '{"statusCode": 200}' },
+        passthroughBehavior: PassthroughBehavior.WHEN_NO_TEMPLATES,
+        integrationResponses: [
+          {
+            statusCode: '200',
+            responseParameters: headers,
+            responseTemplates: { 'application/json': openApiTemplate() },
+          },
+        ],
+      }),
+      {
+        methodResponses: [
+          {
+            statusCode: '200',
+            responseParameters: Object.fromEntries(Object.keys(headers).map((name) => [name, true])),
+          },
+        ],
+      },
+    );
   }
 
   /** API Gateway's own answers, in the contract's JSON shape instead of `{"message": ...}`. */

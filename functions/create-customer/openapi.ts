@@ -162,6 +162,8 @@ export const openApiDocument = {
     description:
       'Signs up a new customer. Public: no authentication. Every answer, errors included, is JSON; browsers may call it from the configured origins (CORS).',
   },
+  // Relative to where this document is read: a deployed stage's URL (`…/prod/openapi.json`) or `npm start`.
+  servers: [{ url: '.', description: 'Where this document is served' }],
   paths: {
     [customersPath]: {
       description: 'Also answered without the trailing slash. Every method but POST and OPTIONS gets 405.',

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../../functions/create-customer/openapi.ts';
 import { customersStackName } from '../../lib/customers-stack.ts';
 import { createTableInput, customersTable } from '../../lib/customers-table.ts';
 import { slugIndexActions, tableActions } from '../../lib/signup-function.ts';
@@ -12,6 +13,12 @@ import { build } from '../../scripts/build.ts';
 import { type SynthesizedStage, synthStage } from './synth-stage.ts';
 
 type Resources = Record<string, { Properties: Record<string, unknown> }>;
+
+interface IntegrationResponse {
+  StatusCode: string;
+  ResponseParameters: Record<string, string>;
+  ResponseTemplates: Record<string, string>;
+}
 
 const onlyLogicalId = (resources: Resources): string => {
   const ids = Object.keys(resources);
@@ -242,7 +249,8 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const [api, v1, customers] = ['api', 'v1', 'customers'].map(byPathPart);
       expect(resources[v1 ?? '']?.Properties.ParentId).toEqual({ Ref: api });
       expect(resources[customers ?? '']?.Properties.ParentId).toEqual({ Ref: v1 });
-      expect(Object.keys(resources)).toHaveLength(3);
+      // Those three and openapi.json.
+      expect(Object.keys(resources)).toHaveLength(4);
 
       synthesized.template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: 'POST',
@@ -258,7 +266,34 @@ describe.each(stageNames)('the %s stack', (stage) => {
         Integration: proxyTo(),
       });
       synthesized.template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' }, 0);
-      synthesized.template.resourceCountIs('AWS::ApiGateway::Method', 2);
+      synthesized.template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'ANY' }, 1);
+      synthesized.template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'POST' }, 1);
+    });
+
+    it('answers GET /openapi.json itself with the OpenAPI document, readable from any origin', () => {
+      const resources = synthesized.template.findResources('AWS::ApiGateway::Resource', {
+        Properties: { PathPart: 'openapi.json' },
+      }) as Resources;
+      const methods = synthesized.template.findResources('AWS::ApiGateway::Method', {
+        Properties: { ResourceId: { Ref: onlyLogicalId(resources) } },
+      }) as Resources;
+      const method = methods[onlyLogicalId(methods)]?.Properties as {
+        HttpMethod: string;
+        Integration: { Type: string; IntegrationResponses: IntegrationResponse[] };
+      };
+      const [answer] = method.Integration.IntegrationResponses as [IntegrationResponse];
+      const template = answer.ResponseTemplates['application/json'] ?? '';
+
+      expect(method.HttpMethod).toBe('GET');
+      expect(method.Integration.Type).toBe('MOCK');
+      expect(answer.StatusCode).toBe('200');
+      expect(answer.ResponseParameters).toEqual({
+        'method.response.header.Content-Type': "'application/json'",
+        'method.response.header.Access-Control-Allow-Origin': "'*'",
+      });
+      // Nothing API Gateway's template language would read as a reference or a directive.
+      expect(template).not.toMatch(/[$#]/);
+      expect(JSON.parse(template)).toEqual(openApiDocument);
     });
 
     it('throttles the stage and writes a JSON access log line per request', () => {
