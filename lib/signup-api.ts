@@ -39,7 +39,7 @@ const detailTemplate = (detail: string): Record<string, string> => ({
  * are written as `\u0024` and `\u0023`, so API Gateway's template language finds nothing to
  * interpret, and any JSON reader gets the document back unchanged.
  */
-export const openApiTemplate = (): string =>
+const openApiTemplate = (): string =>
   JSON.stringify(openApiDocument).replaceAll('$', '\\u0024').replaceAll('#', '\\u0023');
 
 const jsonHeaders = {

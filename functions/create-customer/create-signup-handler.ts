@@ -49,7 +49,7 @@ export const createSignupHandler = (settings: Settings, db?: DynamoDBDocumentCli
   const keys = onFirstUse(() => createDynamoDbIdempotencyRecords(documentClient(), settings.tableName));
   const store: CustomerStore = {
     isEmailTaken: (emailKey) => customers().isEmailTaken(emailKey),
-    findKeyedSignup: (emailKey, keyedDigest) => customers().findKeyedSignup(emailKey, keyedDigest),
+    findEmailHolder: (emailKey, keyedDigest) => customers().findEmailHolder(emailKey, keyedDigest),
     claimSlug: (slugBase, emailKey) => customers().claimSlug(slugBase, emailKey),
     createCustomer: (customer, claim) => customers().createCustomer(customer, claim),
     releaseSlug: (claim) => customers().releaseSlug(claim),

@@ -25,6 +25,12 @@ export interface StoredCustomer {
   isActive: boolean;
 }
 
+/** Who holds an e-mail key, as a keyed request sees it. */
+export interface EmailHolder {
+  /** The customer, if a request of the same keyed digest stored it. */
+  keyedSignup: StoredCustomer | undefined;
+}
+
 export type CreateCustomerResult =
   | { ok: true; customer: StoredCustomer }
   | { ok: false; reason: 'email-taken' };
@@ -47,8 +53,11 @@ export interface ClaimedSlug {
 export interface CustomerStore {
   /** Whether a customer already has this e-mail key (a strongly consistent read). */
   isEmailTaken(emailKey: string): Promise<boolean>;
-  /** The customer of this e-mail key if a request of this keyed digest stored it (a strongly consistent read). */
-  findKeyedSignup(emailKey: string, keyedDigest: string): Promise<StoredCustomer | undefined>;
+  /**
+   * The same read for a request with an Idempotency-Key: undefined when the e-mail key is free, and
+   * the customer when an earlier attempt of this keyed digest stored it.
+   */
+  findEmailHolder(emailKey: string, keyedDigest: string): Promise<EmailHolder | undefined>;
   /** Claims the first free slug of the base for the signup of this e-mail key. */
   claimSlug(slugBase: string, emailKey: string): Promise<ClaimedSlug>;
   /**

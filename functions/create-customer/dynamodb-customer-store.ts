@@ -58,7 +58,7 @@ interface CustomerItem {
   signup_request?: string;
 }
 
-/** A customer's attributes besides the password, as `findKeyedSignup` reads them. */
+/** A customer's attributes besides the password, as `findEmailHolder` reads them. */
 const CUSTOMER_ATTRIBUTES = [
   'email',
   'first_name',
@@ -305,7 +305,11 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
 
   /** Frees the claim of a signup that lost the e-mail, unless the winner's slug rests on it. */
   const releaseClaim = async (slugBase: string, emailKey: string, held: HeldClaim): Promise<void> => {
-    if (await customerHoldsSlug(emailKey, held.slug)) return;
+    if (!(await customerHoldsSlug(emailKey, held.slug))) await freeClaim(slugBase, held);
+  };
+
+  /** Deletes this signup's claim and offers its index to the next signup of the base. */
+  const freeClaim = async (slugBase: string, held: HeldClaim): Promise<void> => {
     try {
       await db.send(
         new DeleteCommand({
@@ -332,10 +336,11 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
     isEmailTaken: (emailKey) =>
       translateStoreFaults(async () => (await read(customerKey(emailKey), [PK])) !== undefined),
 
-    findKeyedSignup: (emailKey, keyedDigest) =>
+    findEmailHolder: (emailKey, keyedDigest) =>
       translateStoreFaults(async () => {
         const item = (await read(customerKey(emailKey), CUSTOMER_ATTRIBUTES)) as CustomerItem | undefined;
-        return item?.signup_request === keyedDigest ? toStoredCustomer(item) : undefined;
+        if (item === undefined) return undefined;
+        return { keyedSignup: item.signup_request === keyedDigest ? toStoredCustomer(item) : undefined };
       }),
 
     claimSlug: (slugBase, emailKey) =>
@@ -376,11 +381,12 @@ export const createDynamoDbCustomerStore = (db: DynamoDBDocumentClient, tableNam
           );
         } catch (error) {
           if (!isConditionalCheckFailed(error)) throw error;
+          const winner = await read(customerKey(customer.emailKey), ['claim_id', SLUG]);
           // The SDK retries a put whose answer got lost: the retry then meets the first attempt's write.
-          const { claim_id: storedUnder } = (await read(customerKey(customer.emailKey), ['claim_id'])) ?? {};
-          if (storedUnder === held.claimId) return { ok: true, customer: toStoredCustomer(item) };
-          // A claim left behind is taken over later, so a fault here must not hide the answer.
-          await bestEffort(() => releaseClaim(customer.slugBase, customer.emailKey, held));
+          if (winner?.claim_id === held.claimId) return { ok: true, customer: toStoredCustomer(item) };
+          // The claim goes back unless the winner's slug rests on it. One left behind is taken over
+          // later, so a fault here must not hide the answer.
+          if (winner?.[SLUG] !== held.slug) await bestEffort(() => freeClaim(customer.slugBase, held));
           return { ok: false, reason: 'email-taken' };
         }
         return { ok: true, customer: toStoredCustomer(item) };

@@ -1,4 +1,4 @@
-import type { CustomerStore, StoredCustomer } from './customer-store.ts';
+import type { CustomerStore, EmailHolder, StoredCustomer } from './customer-store.ts';
 import { REPLAY_WINDOW_SECONDS } from './idempotency-records.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { messages } from './rules/messages.ts';
@@ -52,9 +52,13 @@ const withEmailTaken = (errors: FieldErrors): FieldErrors => ({ ...errors, email
  * then hash while claiming the slug, and store the customer under it; the store's conditional write
  * stays the authority on uniqueness.
  */
-export const createSignup =
-  ({ store, hasher, isCommonPassword, transliterate, now }: SignupDependencies) =>
-  async (submitted: SubmittedFields, retry?: SignupRetry): Promise<SignupOutcome> => {
+export const createSignup = ({ store, hasher, isCommonPassword, transliterate, now }: SignupDependencies) => {
+  /** Who holds the e-mail key, in one read; a keyed request also learns whether it was itself. */
+  const emailHolder = async (emailKey: string, retry?: SignupRetry): Promise<EmailHolder | undefined> => {
+    if (retry !== undefined) return store.findEmailHolder(emailKey, retry.keyedDigest);
+    return (await store.isEmailTaken(emailKey)) ? { keyedSignup: undefined } : undefined;
+  };
+  return async (submitted: SubmittedFields, retry?: SignupRetry): Promise<SignupOutcome> => {
     const check = checkSignup(submitted, {
       today: now().toISOString().slice(0, 10),
       isCommonPassword,
@@ -62,13 +66,16 @@ export const createSignup =
     });
     // Likely to hash now: the hashing thread starts while the store is asked about the e-mail.
     if (check.signup !== undefined) hasher.prepare();
-    const emailTaken = check.emailKey !== undefined && (await store.isEmailTaken(check.emailKey));
-    if (emailTaken && check.signup !== undefined && retry !== undefined) {
-      // An earlier attempt of this very request stored the customer, and its answer never arrived.
-      const own = await store.findKeyedSignup(check.signup.emailKey, retry.keyedDigest);
-      if (own !== undefined && Date.parse(own.createdAt) > now().getTime() - REPLAY_WINDOW_SECONDS * 1000) {
-        return { outcome: 'created', customer: represent(own) };
-      }
+    const holder = check.emailKey === undefined ? undefined : await emailHolder(check.emailKey, retry);
+    const emailTaken = holder !== undefined;
+    const own = holder?.keyedSignup;
+    // An earlier attempt of this very request stored the customer, and its answer never arrived.
+    if (
+      own !== undefined &&
+      check.signup !== undefined &&
+      Date.parse(own.createdAt) > now().getTime() - REPLAY_WINDOW_SECONDS * 1000
+    ) {
+      return { outcome: 'created', customer: represent(own) };
     }
     if (check.signup === undefined || emailTaken) {
       return {
@@ -100,3 +107,4 @@ export const createSignup =
     if (!created.ok) return { outcome: 'invalid', errors: withEmailTaken(check.errors), emailTaken: true };
     return { outcome: 'created', customer: represent(created.customer) };
   };
+};
