@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { createBcryptHasher, type PasswordHasher } from '../../functions/create-customer/password-hasher.ts';
 import { localContext } from '../../local/api-gateway-event.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
-import { createTestHandler, validSignup } from '../support/signup-handler.ts';
+import { contractCustomer, createTestHandler, validSignup } from '../support/signup-handler.ts';
 
 const db = await useEmbeddedTable({ freshTablePerTest: true });
 
@@ -65,15 +65,7 @@ describe('POST /api/v1/customers/', () => {
 
     expect(response.statusCode).toBe(201);
     expect(response.headers?.['Content-Type']).toBe('application/json');
-    expect(response.json).toEqual({
-      email: 'john@example.com',
-      first_name: 'John',
-      last_name: 'Doe',
-      slug: 'john-doe',
-      date_of_birth: '1990-01-15',
-      address: null,
-      last_purchase_date: null,
-    });
+    expect(response.json).toEqual(contractCustomer);
   });
 
   it("stores the password only as a Django bcrypt hash that verifies, and the customer's other fields", async () => {

@@ -101,6 +101,17 @@ export const validSignup = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** The contract's 201 body for `validSignup()`, the first customer of its name. */
+export const contractCustomer = {
+  email: 'john@example.com',
+  first_name: 'John',
+  last_name: 'Doe',
+  slug: 'john-doe',
+  date_of_birth: '1990-01-15',
+  address: null,
+  last_purchase_date: null,
+};
+
 export const jsonPost = (body: unknown, headers: Record<string, string> = {}): TestRequest => ({
   headers: { 'Content-Type': 'application/json', ...headers },
   body: JSON.stringify(body),
