@@ -36,7 +36,8 @@ export class CustomersStack extends Stack {
     table.addGlobalSecondaryIndex({
       indexName: customersTable.slugIndex.indexName,
       partitionKey: { name: customersTable.slugIndex.partitionKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.ALL,
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...customersTable.slugIndex.projectedAttributes],
     });
 
     const signupFunction = new SignupFunction(this, 'CreateCustomer', {

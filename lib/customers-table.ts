@@ -6,14 +6,28 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  *
  * One partition key holds several kinds of item, told apart by a prefix:
  * - `customer#<emailKey>`: the customer; its conditional put is the e-mail uniqueness check.
- * - `slug#<slug>`: the claim on a slug; its conditional put is the slug uniqueness check.
- * - `slug-next#<base>`: a hint of the next free suffix for a slug base.
+ * - `slug#<slug>`: the reservation of a slug; its conditional put is the slug uniqueness check.
+ * - `slug-next#<base>`: the suffix counter of a slug base.
  * - `idempotency#…`: remembered answers to requests with an Idempotency-Key.
  */
 export const customersTable = {
   partitionKey: 'pk',
-  /** Only customer items carry `slug`, so the index holds exactly one item per customer. */
-  slugIndex: { indexName: 'slug-index', partitionKey: 'slug' },
+  /** The item prefixes above, for the function's `dynamodb:LeadingKeys` grants. */
+  keyPrefixes: {
+    customer: 'customer#',
+    slug: 'slug#',
+    slugCounter: 'slug-next#',
+    idempotency: 'idempotency#',
+  },
+  /**
+   * Only customer items carry `slug`, so the index holds exactly one item per customer. It projects
+   * the public fields only: no password hash is copied into it.
+   */
+  slugIndex: {
+    indexName: 'slug-index',
+    partitionKey: 'slug',
+    projectedAttributes: ['email', 'first_name', 'last_name', 'date_of_birth', 'created_at', 'is_active'],
+  },
   /** Epoch seconds after which DynamoDB may delete the item (idempotency records). */
   timeToLiveAttribute: 'expiration',
 } as const;
@@ -31,7 +45,10 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
     {
       IndexName: customersTable.slugIndex.indexName,
       KeySchema: [{ AttributeName: customersTable.slugIndex.partitionKey, KeyType: 'HASH' }],
-      Projection: { ProjectionType: 'ALL' },
+      Projection: {
+        ProjectionType: 'INCLUDE',
+        NonKeyAttributes: [...customersTable.slugIndex.projectedAttributes],
+      },
     },
   ],
 });

@@ -23,14 +23,25 @@ export const signupFunctionTimeoutSeconds = 10;
 /** Lambda gives one full vCPU at 1769 MB; bcrypt is single-threaded CPU work, so less memory is slower. */
 export const signupFunctionMemoryMb = 1769;
 
-/** The DynamoDB actions the function calls, and nothing more. */
-export const tableActions = [
-  'dynamodb:DeleteItem',
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
+/**
+ * The DynamoDB calls the function makes, on the item prefixes it makes them on (`dynamodb:LeadingKeys`),
+ * and nothing more: the store reads and writes customers, slug reservations and counters, and
+ * Powertools' idempotency layer also deletes the record of a request that failed.
+ */
+export const tableGrants = [
+  {
+    actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    keyPrefixes: [
+      customersTable.keyPrefixes.customer,
+      customersTable.keyPrefixes.slug,
+      customersTable.keyPrefixes.slugCounter,
+    ],
+  },
+  {
+    actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+    keyPrefixes: [customersTable.keyPrefixes.idempotency],
+  },
 ] as const;
-export const slugIndexActions = ['dynamodb:Query'] as const;
 
 export interface SignupFunctionProps {
   /** The folder `npm run build` wrote, deployed as it is. */
@@ -79,11 +90,19 @@ export class SignupFunction extends LambdaFunction {
     });
   }
 
-  /** Grants exactly the calls the signup makes on `table` and its slug index, and names the table for it. */
+  /** Grants exactly the calls the signup makes on `table`'s items, and names the table for it. */
   public bindTable(table: ITable): void {
-    const slugIndexArn = `${table.tableArn}/index/${customersTable.slugIndex.indexName}`;
-    this.addToRolePolicy(new PolicyStatement({ actions: [...tableActions], resources: [table.tableArn] }));
-    this.addToRolePolicy(new PolicyStatement({ actions: [...slugIndexActions], resources: [slugIndexArn] }));
+    for (const { actions, keyPrefixes } of tableGrants) {
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: [...actions],
+          resources: [table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keyPrefixes.map((prefix) => `${prefix}*`) },
+          },
+        }),
+      );
+    }
     this.addEnvironment('TABLE_NAME', table.tableName);
   }
 }

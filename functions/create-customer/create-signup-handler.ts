@@ -48,12 +48,11 @@ export const createSignupHandler = (settings: Settings, db?: DynamoDBDocumentCli
   const customers = onFirstUse(() => createDynamoDbCustomerStore(documentClient(), settings.tableName));
   const keys = onFirstUse(() => createDynamoDbIdempotencyRecords(documentClient(), settings.tableName));
   const store: CustomerStore = {
-    isEmailTaken: (emailKey) => customers().isEmailTaken(emailKey),
-    findEmailHolder: (emailKey, keyedDigest) => customers().findEmailHolder(emailKey, keyedDigest),
-    claimSlug: (slugBase, emailKey) => customers().claimSlug(slugBase, emailKey),
-    createCustomer: (customer, claim) => customers().createCustomer(customer, claim),
-    releaseSlug: (claim) => customers().releaseSlug(claim),
-    findBySlug: (slug) => customers().findBySlug(slug),
+    findEmailHolder: (emailKey, keyedDigest, signal) =>
+      customers().findEmailHolder(emailKey, keyedDigest, signal),
+    claimSlug: (slugBase, emailKey, signal) => customers().claimSlug(slugBase, emailKey, signal),
+    abandonClaim: (claim, signal) => customers().abandonClaim(claim, signal),
+    createCustomer: (customer, claim, signal) => customers().createCustomer(customer, claim, signal),
   };
   const idempotencyRecords: IdempotencyRecords = {
     claim: (request, inProgressMs) => keys().claim(request, inProgressMs),

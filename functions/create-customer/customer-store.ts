@@ -1,6 +1,6 @@
 /** A customer as the signup stores it; `passwordHash` is Django's `bcrypt$$2b$…` format. */
 export interface NewCustomer {
-  /** The uniqueness key of the e-mail: the whole normalised address, lower-cased. */
+  /** The uniqueness key of the e-mail (see `rules/email-key.ts`). */
   emailKey: string;
   /** The e-mail as returned: local part as sent, domain lower-cased. */
   email: string;
@@ -25,7 +25,7 @@ export interface StoredCustomer {
   isActive: boolean;
 }
 
-/** Who holds an e-mail key, as a keyed request sees it. */
+/** Who holds an e-mail key. */
 export interface EmailHolder {
   /** The customer, if a request of the same keyed digest stored it. */
   keyedSignup: StoredCustomer | undefined;
@@ -36,38 +36,45 @@ export type CreateCustomerResult =
   | { ok: false; reason: 'email-taken' };
 
 /**
- * A slug held for one signup's customer until `createCustomer` stores it: what `claimSlug` returns.
+ * A slug reserved for one signup's customer: what `claimSlug` returns and `createCustomer` takes.
  * Only the store that made it reads anything but `slug`.
  */
 export interface ClaimedSlug {
   readonly slug: string;
-  readonly slugBase: string;
   readonly emailKey: string;
 }
 
 /**
  * What the signup needs of a store. Faults of the store itself are thrown as `StoreUnavailableError`.
- * A signup claims its slug (`claimSlug`), which may run while its password is hashed, then stores the
- * customer with that claim (`createCustomer`), or gives the claim back (`releaseSlug`) if it cannot.
+ * A signup reserves its slug (`claimSlug`), which may run while its password is hashed, then stores
+ * the customer under that reservation (`createCustomer`). A signup that stops in between leaves a
+ * reservation that a later signup reclaims.
+ *
+ * `signal` is the request's: once it is aborted (the answer has gone out), no further write starts.
  */
 export interface CustomerStore {
-  /** Whether a customer already has this e-mail key (a strongly consistent read). */
-  isEmailTaken(emailKey: string): Promise<boolean>;
   /**
-   * The same read for a request with an Idempotency-Key: undefined when the e-mail key is free, and
-   * the customer when an earlier attempt of this keyed digest stored it.
+   * Who holds the e-mail key (a strongly consistent read), or undefined when it is free. With a
+   * keyed digest, the holder tells whether an earlier attempt of that very request stored it.
    */
-  findEmailHolder(emailKey: string, keyedDigest: string): Promise<EmailHolder | undefined>;
-  /** Claims the first free slug of the base for the signup of this e-mail key. */
-  claimSlug(slugBase: string, emailKey: string): Promise<ClaimedSlug>;
+  findEmailHolder(
+    emailKey: string,
+    keyedDigest?: string,
+    signal?: AbortSignal,
+  ): Promise<EmailHolder | undefined>;
+  /** Reserves the first free slug of the base for the signup of this e-mail key. */
+  claimSlug(slugBase: string, emailKey: string, signal?: AbortSignal): Promise<ClaimedSlug>;
   /**
-   * Stores the customer under its claimed slug; the e-mail key decides uniqueness, and a signup that
-   * loses it gets its claim released.
+   * Gives up a reservation whose customer will not be stored (its hash failed), so that the next
+   * signup of the name may take the slug at once; never throws for a store fault.
    */
-  createCustomer(customer: NewCustomer, claim: ClaimedSlug): Promise<CreateCustomerResult>;
-  /** Gives back the claim of a signup that will not store its customer; never throws for a store fault. */
-  releaseSlug(claim: ClaimedSlug): Promise<void>;
-  findBySlug(slug: string): Promise<StoredCustomer | undefined>;
+  abandonClaim(claim: ClaimedSlug, signal?: AbortSignal): Promise<void>;
+  /** Stores the customer under its reserved slug; the e-mail key decides uniqueness. */
+  createCustomer(
+    customer: NewCustomer,
+    claim: ClaimedSlug,
+    signal?: AbortSignal,
+  ): Promise<CreateCustomerResult>;
 }
 
 /** The store could not answer in time: unreachable, throttled or too slow. Answered with 503. */

@@ -40,3 +40,12 @@ export const translateStoreFaults = async <T>(work: () => Promise<T>): Promise<T
     throw error;
   }
 };
+
+/** For a write that only frees something sooner: a fault of the store must not hide the signup's own error. */
+export const bestEffort = async (work: () => Promise<unknown>): Promise<void> => {
+  try {
+    await work();
+  } catch (error) {
+    if (!isStoreFault(error)) throw error;
+  }
+};

@@ -20,7 +20,7 @@ import {
 import { type Telemetry, telemetry } from './telemetry.ts';
 
 export interface SignupHandlerOptions {
-  signup: (fields: SubmittedFields, retry?: SignupRetry) => Promise<SignupOutcome>;
+  signup: (fields: SubmittedFields, retry?: SignupRetry, signal?: AbortSignal) => Promise<SignupOutcome>;
   /** Where requests with an Idempotency-Key are remembered. */
   idempotencyRecords: IdempotencyRecords;
   /** Origins allowed to call the API from a browser (CORS). */
@@ -67,10 +67,12 @@ export const createHandler = ({
     .use(signupFieldsFromBody())
     .use(idempotency({ records: idempotencyRecords, retryAfterSeconds: RETRY_AFTER_SECONDS }))
     .use(contractErrors())
-    .handler(async (event) => {
+    // middy aborts `signal` when it answers 503 ahead of Lambda's timeout: the signup writes nothing after.
+    .handler(async (event, _context, { signal }) => {
       const outcome = await signup(
         event.body as SubmittedFields,
         event.keyedDigest === undefined ? undefined : { keyedDigest: event.keyedDigest },
+        signal,
       );
       if (outcome.outcome === 'created') return answer(201, outcome.customer, 'created');
       return answer(400, outcome.errors, outcome.emailTaken ? 'email-taken' : 'invalid-fields');

@@ -1,4 +1,4 @@
-import type { CustomerStore, EmailHolder, StoredCustomer } from './customer-store.ts';
+import type { CustomerStore, StoredCustomer } from './customer-store.ts';
 import { REPLAY_WINDOW_SECONDS } from './idempotency-records.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { messages } from './rules/messages.ts';
@@ -53,12 +53,12 @@ const withEmailTaken = (errors: FieldErrors): FieldErrors => ({ ...errors, email
  * stays the authority on uniqueness.
  */
 export const createSignup = ({ store, hasher, isCommonPassword, transliterate, now }: SignupDependencies) => {
-  /** Who holds the e-mail key, in one read; a keyed request also learns whether it was itself. */
-  const emailHolder = async (emailKey: string, retry?: SignupRetry): Promise<EmailHolder | undefined> => {
-    if (retry !== undefined) return store.findEmailHolder(emailKey, retry.keyedDigest);
-    return (await store.isEmailTaken(emailKey)) ? { keyedSignup: undefined } : undefined;
-  };
-  return async (submitted: SubmittedFields, retry?: SignupRetry): Promise<SignupOutcome> => {
+  /** `signal` aborts the signup's store requests once its answer has gone out. */
+  return async (
+    submitted: SubmittedFields,
+    retry?: SignupRetry,
+    signal?: AbortSignal,
+  ): Promise<SignupOutcome> => {
     const check = checkSignup(submitted, {
       today: now().toISOString().slice(0, 10),
       isCommonPassword,
@@ -66,7 +66,10 @@ export const createSignup = ({ store, hasher, isCommonPassword, transliterate, n
     });
     // Likely to hash now: the hashing thread starts while the store is asked about the e-mail.
     if (check.signup !== undefined) hasher.prepare();
-    const holder = check.emailKey === undefined ? undefined : await emailHolder(check.emailKey, retry);
+    const holder =
+      check.emailKey === undefined
+        ? undefined
+        : await store.findEmailHolder(check.emailKey, retry?.keyedDigest, signal);
     const emailTaken = holder !== undefined;
     const own = holder?.keyedSignup;
     // An earlier attempt of this very request stored the customer, and its answer never arrived.
@@ -87,13 +90,14 @@ export const createSignup = ({ store, hasher, isCommonPassword, transliterate, n
     const { password, ...signup } = check.signup;
     // The slug is claimed while the password is hashed on its own thread: neither needs the other,
     // and the hash is most of a signup's time.
+    // Both settle before the signup answers, so no reservation is written after its answer.
     const [claimed, hashed] = await Promise.allSettled([
-      store.claimSlug(signup.slugBase, signup.emailKey),
+      store.claimSlug(signup.slugBase, signup.emailKey, signal),
       hasher.hash(password),
     ]);
     if (claimed.status === 'rejected') throw claimed.reason;
     if (hashed.status === 'rejected') {
-      await store.releaseSlug(claimed.value);
+      await store.abandonClaim(claimed.value, signal);
       throw hashed.reason;
     }
     const created = await store.createCustomer(
@@ -103,6 +107,7 @@ export const createSignup = ({ store, hasher, isCommonPassword, transliterate, n
         ...(retry === undefined ? {} : { keyedDigest: retry.keyedDigest }),
       },
       claimed.value,
+      signal,
     );
     if (!created.ok) return { outcome: 'invalid', errors: withEmailTaken(check.errors), emailTaken: true };
     return { outcome: 'created', customer: represent(created.customer) };
