@@ -26,6 +26,8 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy': expect.stringContaining("frame-ancestors 'none'"),
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Resource-Policy': 'same-origin',
+  // Answers hold personal data: no cache may keep them.
+  'Cache-Control': 'no-store',
 };
 
 const handler = () =>
@@ -142,7 +144,7 @@ const withOrigin = (request: TestRequest, origin: string): TestRequest => ({
 
 describe('headers on every answer', () => {
   it.each(answers)(
-    '%s (%i) carries the security headers, and is JSON unless it is a preflight',
+    '%s (%i) carries the security headers and no-store, and is JSON unless it is a preflight',
     async (_, status, prepare) => {
       const { call, request } = await prepare();
 
