@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
+import { INHERITED_NAMES } from '../support/hostile-requests.ts';
 import {
   createTestHandler,
   invoke,
@@ -202,4 +203,17 @@ describe('headers on every answer', () => {
     expect(preflight.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
     expect(created.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
   });
+
+  it.each(INHERITED_NAMES)(
+    'answers a signup with a header named %s as any other, with every header',
+    async (name) => {
+      const call = handler();
+
+      const answer = await invoke(call, withOrigin(jsonPost(validSignup(), { [name]: 'x' }), ALLOWED));
+
+      expect(answer.statusCode).toBe(201);
+      expect(answer.headers).toMatchObject(SECURITY_HEADERS);
+      expect(answer.headers?.['Access-Control-Allow-Origin']).toBe(ALLOWED);
+    },
+  );
 });
