@@ -20,6 +20,28 @@ const keyOf = (event: SignupEvent): string | undefined => {
   return key;
 };
 
+/** How long a 503 waits for its key to be freed: about one request to a store that answers. */
+const FORGET_AFTER_FAULT_MS = 1000;
+
+/** Whether `work` succeeds within `ms`; it goes on unwatched if not. */
+const settlesWithin = async (work: Promise<void>, ms: number): Promise<boolean> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
+
 /** A record that cannot be written once the answer is decided must not change the answer. */
 const storeFaultsNoted = async (
   request: SignupRequest,
@@ -73,13 +95,28 @@ export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions):
   },
   onError: async (request) => {
     const keyed = request.internal.claimedKey;
-    // A store that just failed gets no more requests within this answer's time budget: the record
-    // stays in progress until the budget this request had, then any retry may claim the key.
-    if (keyed === undefined || request.error instanceof StoreUnavailableError) return;
-    try {
-      await records.forget(keyed);
-    } catch {
-      request.internal.idempotencyFault = 'not-forgotten';
+    if (keyed === undefined) return;
+    if (!(request.error instanceof StoreUnavailableError)) {
+      try {
+        await records.forget(keyed);
+      } catch {
+        request.internal.idempotencyFault = 'not-forgotten';
+      }
+      return;
     }
+    // A 503 tells the client to retry after Retry-After: the key must be free by then. A store that
+    // cannot delete the record either gets no longer than FORGET_AFTER_FAULT_MS, and the answer then
+    // says the real wait: the record stays in progress until this request's time budget ends.
+    const forgotten = await settlesWithin(
+      records.forget(keyed),
+      Math.min(FORGET_AFTER_FAULT_MS, request.context.getRemainingTimeInMillis() / 2),
+    );
+    if (forgotten || !request.response) return;
+    request.internal.idempotencyFault = 'not-forgotten';
+    const heldForSeconds = Math.ceil(request.context.getRemainingTimeInMillis() / 1000);
+    request.response.headers = {
+      ...request.response.headers,
+      'Retry-After': String(Math.max(retryAfterSeconds, heldForSeconds)),
+    };
   },
 });
