@@ -19,6 +19,7 @@ export const createCustomerBundle = {
     fromRoot('functions/create-customer/common-passwords.txt'),
     fromRoot('functions/create-customer/COMMON-PASSWORDS-LICENSE.txt'),
     fromRoot('functions/create-customer/transliterations.json.gz'),
+    fromRoot('functions/create-customer/case-folding.json'),
   ],
   /** The budget for the JS: a small zip keeps the cold start short. */
   maxBytes: 800_000,
