@@ -7,7 +7,7 @@ const QUOTED_PAIR = /\\([\s\S])/g;
 /**
  * A quoted local part as the one mailbox it names: by RFC 5321 a quoted string whose content would
  * be valid unquoted is that unquoted text (`"john"` is `john`), and a backslash only quotes the
- * character after it (`"a\b"` is `"ab"`). Other quoted parts keep their quotes, escaped only where
+ * character after it (`"a\,b"` is `"a,b"`). Other quoted parts keep their quotes, escaped only where
  * they must be, so that every spelling of one mailbox gives one key.
  */
 const canonicalLocalPart = (local: string): string => {
@@ -26,7 +26,8 @@ export const emailKey = (normalizedAddress: string): string => {
   const address = normalizedAddress.normalize('NFC');
   const at = address.lastIndexOf('@');
   const domain = address.slice(at + 1);
-  // Unquoted before and after folding: `"İ"` is valid unquoted and its fold is not; `"straße"` the other way round.
+  // Unquoted before and after folding: `"İ"` is valid unquoted and its fold is not, `"straße"` the
+  // other way round.
   const local = canonicalLocalPart(foldCase(canonicalLocalPart(address.slice(0, at))));
   return `${local}@${foldCase(toAsciiDomain(domain) ?? domain)}`.normalize('NFC');
 };
