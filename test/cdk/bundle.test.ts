@@ -72,8 +72,12 @@ describe('npm run build', () => {
   });
 
   /** Runs the bundle in a process of its own with only `environment`, and answers the contract's example. */
-  const signUpWithBundle = async (environment: Record<string, string>) => {
-    const event = await readFile(new URL('../../events/create-customer.json', import.meta.url), 'utf8');
+  const signUpWithBundle = async (environment: Record<string, string>, email?: string) => {
+    const example = JSON.parse(
+      await readFile(new URL('../../events/create-customer.json', import.meta.url), 'utf8'),
+    ) as { body: string };
+    if (email !== undefined) example.body = JSON.stringify({ ...JSON.parse(example.body), email });
+    const event = JSON.stringify(example);
     const script = `
       const { handler } = await import(${JSON.stringify(bundle.file)});
       const context = { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10_000 };
@@ -106,6 +110,19 @@ describe('npm run build', () => {
 
     expect(answer).toEqual({ statusCode: 201, body: expect.objectContaining({ slug: 'john-doe' }) });
     expect(await bcrypt.compare('SecureP@ssw0rd123', await storedPassword())).toBe(true);
+  });
+
+  it('folds a non-ASCII address with the case folding table beside it', async () => {
+    const answer = await signUpWithBundle({ DYNAMODB_ENDPOINT: db.endpoint }, '\u017fohn@example.com');
+    const { Item } = await db.documentClient.send(
+      new GetCommand({ TableName: db.tableName, Key: { pk: 'customer#sohn@example.com' } }),
+    );
+
+    expect(answer).toEqual({
+      statusCode: 201,
+      body: expect.objectContaining({ email: '\u017fohn@example.com' }),
+    });
+    expect(Item?.email).toBe('\u017fohn@example.com');
   });
 
   it('takes its AWS credentials from the environment, as Lambda gives them, and carries no other provider', async () => {
