@@ -14,12 +14,20 @@ export const createCustomerBundle = {
   workerFileName: 'bcrypt-worker.mjs',
   /** Lambda's `handler` setting: the export `handler` of `index.mjs`. */
   handler: 'index.handler',
-  /** Read at run time from beside the module, so they ship next to it. */
+  /** Read at run time from beside the module, so they ship next to it, each with its terms. */
   dataFiles: [
     fromRoot('functions/create-customer/common-passwords.txt'),
     fromRoot('functions/create-customer/COMMON-PASSWORDS-LICENSE.txt'),
     fromRoot('functions/create-customer/transliterations.json.gz'),
+    fromRoot('functions/create-customer/TRANSLITERATIONS-LICENSE.txt'),
+    fromRoot('functions/create-customer/case-folding.json'),
+    fromRoot('functions/create-customer/CASE-FOLDING-LICENSE.txt'),
+    // What ships here and under which terms, and the project's own licence.
+    fromRoot('NOTICE'),
+    fromRoot('LICENSE'),
   ],
+  /** Written by the build: the licences of the npm packages bundled into the two modules. */
+  thirdPartyLicensesFileName: 'THIRD-PARTY-LICENSES.txt',
   /** The issue's budget for the JS: a small zip keeps the cold start short. */
   maxBytes: 800_000,
 } as const;

@@ -2,11 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 
+const withoutPrototype = <T>(entries: Iterable<readonly [string, T]>): Record<string, T> =>
+  Object.assign(Object.create(null), Object.fromEntries(entries));
+
 /** The request as API Gateway's REST (v1) proxy integration hands it to the function. */
 export const toApiGatewayEvent = (request: IncomingMessage, body: Buffer): APIGatewayProxyEvent => {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Keyed by what the client sent: without a prototype, a header named `constructor` or `__proto__`
+  // is one more header, not an inherited function or the object's prototype.
+  const headers: Record<string, string> = Object.create(null);
+  const multiValueHeaders: Record<string, string[]> = Object.create(null);
   for (let i = 0; i < request.rawHeaders.length; i += 2) {
     const name = request.rawHeaders[i] ?? '';
     const value = request.rawHeaders[i + 1] ?? '';
@@ -21,9 +26,9 @@ export const toApiGatewayEvent = (request: IncomingMessage, body: Buffer): APIGa
     resource: url.pathname,
     headers,
     multiValueHeaders,
-    queryStringParameters: query.length > 0 ? Object.fromEntries(url.searchParams) : null,
+    queryStringParameters: query.length > 0 ? withoutPrototype(url.searchParams) : null,
     multiValueQueryStringParameters:
-      query.length > 0 ? Object.fromEntries(query.map((key) => [key, url.searchParams.getAll(key)])) : null,
+      query.length > 0 ? withoutPrototype(query.map((key) => [key, url.searchParams.getAll(key)])) : null,
     pathParameters: null,
     stageVariables: null,
     body: body.length > 0 ? body.toString('utf8') : null,

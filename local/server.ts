@@ -47,14 +47,46 @@ const send = (response: ServerResponse, result: APIGatewayProxyResult) => {
   response.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
 };
 
+/**
+ * What the server itself failed at (the handler answers every failure of its own), as one JSON line
+ * like the handler's: the error's name, code and message, and the route, never the body or a header.
+ */
+const logServerError = (request: IncomingMessage, error: unknown) => {
+  const { name, message, code } = (
+    error instanceof Error ? error : new Error(String(error))
+  ) as NodeJS.ErrnoException;
+  console.error(
+    JSON.stringify({
+      level: 'ERROR',
+      message: 'The local server could not answer a request',
+      timestamp: new Date().toISOString(),
+      service: 'customer-signup-local',
+      method: request.method,
+      // Without the query, and without parsing what may not parse.
+      path: request.url?.split('?')[0],
+      error: { name, message, ...(code === undefined ? {} : { code }) },
+    }),
+  );
+};
+
 const serve = (handler: Handler) => async (request: IncomingMessage, response: ServerResponse) => {
   try {
     const body = await readBody(request);
     send(response, await handler(toApiGatewayEvent(request, body), localContext(FUNCTION_TIMEOUT_MS)));
-  } catch {
+  } catch (error) {
+    logServerError(request, error);
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
     send(response, {
       statusCode: 500,
-      headers: { 'Content-Type': 'application/json' },
+      // The handler's headers could not be had: at least no cache keeps this and no browser sniffs it.
+      headers: {
+        'Content-Type': 'application/json',
+        'Cache-Control': 'no-store',
+        'X-Content-Type-Options': 'nosniff',
+      },
       body: JSON.stringify({ detail: 'A server error occurred.' }),
     });
   }

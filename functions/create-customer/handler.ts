@@ -13,6 +13,8 @@ import type { SubmittedFields } from './rules/signup-form.ts';
 import type { SignupOutcome, SignupRetry } from './signup.ts';
 import {
   type SignupEvent,
+  type SignupMiddleware,
+  type SignupRequest,
   type SignupRequestState,
   signupFieldsFromBody,
   signupRequest,
@@ -29,6 +31,18 @@ export interface SignupHandlerOptions {
   /** Answer 503 this long before Lambda's own timeout would cut the request off. */
   timeoutEarlyInMillis?: number;
 }
+
+/**
+ * A 201 holds the customer and a replay or a 400 may too: no browser or proxy cache may keep them.
+ * Every answer says so, so that no new answer can forget it.
+ */
+const noStore = (): SignupMiddleware => {
+  const addHeader = (request: SignupRequest) => {
+    if (request.response)
+      request.response.headers = { ...request.response.headers, 'Cache-Control': 'no-store' };
+  };
+  return { after: addHeader, onError: addHeader };
+};
 
 /**
  * The HTTP edge: middleware first (telemetry, headers, CORS, envelope, validator, idempotency,
@@ -51,6 +65,7 @@ export const createHandler = ({
     .use(telemetry(telemetryClients))
     .use(httpHeaderNormalizer())
     .use(httpSecurityHeaders())
+    .use(noStore())
     .use(
       httpCors({
         origins: [...corsOrigins],

@@ -1,6 +1,7 @@
 import { StoreUnavailableError } from './customer-store.ts';
 import { problems } from './http-problems.ts';
 import { type IdempotencyRecords, keyedDigest } from './idempotency-records.ts';
+import { type SubmittedFields, submittedEmailKey } from './rules/signup-form.ts';
 import type { SignupEvent, SignupMiddleware, SignupRequest, SignupRequestState } from './signup-request.ts';
 
 /** The contract's bounds on the header, in characters (code points). */
@@ -18,6 +19,28 @@ const keyOf = (event: SignupEvent): string | undefined => {
   const length = [...key].length;
   if (length < 1 || length > MAX_KEY_LENGTH) throw problems.invalidIdempotencyKey();
   return key;
+};
+
+/** How long a 503 waits for its key to be freed: about one request to a store that answers. */
+const FORGET_AFTER_FAULT_MS = 1000;
+
+/** Whether `work` succeeds within `ms`; it goes on unwatched if not. */
+const settlesWithin = async (work: Promise<void>, ms: number): Promise<boolean> => {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(resolve, ms, false);
+  });
+  try {
+    return await Promise.race([
+      work.then(
+        () => true,
+        () => false,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 };
 
 /** A record that cannot be written once the answer is decided must not change the answer. */
@@ -44,7 +67,11 @@ export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions):
   before: async (request) => {
     const key = keyOf(request.event);
     if (key === undefined) return;
-    const keyed = { key, body: request.internal.rawBody };
+    const keyed = {
+      key,
+      scope: submittedEmailKey(request.event.body as SubmittedFields) ?? '',
+      body: request.internal.rawBody,
+    };
     const claim = await records.claim(keyed, request.context.getRemainingTimeInMillis());
     switch (claim.state) {
       case 'claimed':
@@ -73,13 +100,28 @@ export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions):
   },
   onError: async (request) => {
     const keyed = request.internal.claimedKey;
-    // A store that just failed gets no more requests within this answer's time budget: the record
-    // stays in progress until the budget this request had, then any retry may claim the key.
-    if (keyed === undefined || request.error instanceof StoreUnavailableError) return;
-    try {
-      await records.forget(keyed);
-    } catch {
-      request.internal.idempotencyFault = 'not-forgotten';
+    if (keyed === undefined) return;
+    if (!(request.error instanceof StoreUnavailableError)) {
+      try {
+        await records.forget(keyed);
+      } catch {
+        request.internal.idempotencyFault = 'not-forgotten';
+      }
+      return;
     }
+    // A 503 tells the client to retry after Retry-After: the key must be free by then. A store that
+    // cannot delete the record either gets no longer than FORGET_AFTER_FAULT_MS, and the answer then
+    // says the real wait: the record stays in progress until this request's time budget ends.
+    const forgotten = await settlesWithin(
+      records.forget(keyed),
+      Math.min(FORGET_AFTER_FAULT_MS, request.context.getRemainingTimeInMillis() / 2),
+    );
+    if (forgotten || !request.response) return;
+    request.internal.idempotencyFault = 'not-forgotten';
+    const heldForSeconds = Math.ceil(request.context.getRemainingTimeInMillis() / 1000);
+    request.response.headers = {
+      ...request.response.headers,
+      'Retry-After': String(Math.max(retryAfterSeconds, heldForSeconds)),
+    };
   },
 });

@@ -25,16 +25,40 @@ describe('npm run build', () => {
     expect(bundle.bytes).toBeLessThanOrEqual(createCustomerBundle.maxBytes);
   });
 
-  it('puts the hashing thread, the common-password list and its licence beside it, and nothing else', async () => {
+  it('puts the hashing thread, the data files, their licences and the notices beside it, and nothing else', async () => {
     const expected = [
       'index.mjs',
       createCustomerBundle.workerFileName,
+      createCustomerBundle.thirdPartyLicensesFileName,
       ...createCustomerBundle.dataFiles.map((file) => basename(file)),
     ];
     expect((await readdir(bundle.outDir)).sort()).toEqual(expected.sort());
     for (const dataFile of createCustomerBundle.dataFiles) {
       const copy = await readFile(join(bundle.outDir, basename(dataFile)));
       expect(copy.equals(await readFile(dataFile))).toBe(true);
+    }
+  });
+
+  it('names every npm package it bundles in NOTICE, under its licence, and ships each licence text', async () => {
+    const notice = await readFile(join(bundle.outDir, 'NOTICE'), 'utf8');
+    const licenses = await readFile(
+      join(bundle.outDir, createCustomerBundle.thirdPartyLicensesFileName),
+      'utf8',
+    );
+    // NOTICE's list: a licence, then the packages under it, up to the next licence.
+    const listed = new Map<string, string>();
+    let license = '';
+    for (const line of notice.slice(notice.indexOf('npm packages bundled')).split('\n').slice(2)) {
+      license = /^(\S+)\s{2,}/.exec(line)?.[1] ?? license;
+      for (const name of line.matchAll(/(?:@[\w.-]+\/)?[\w.-]+(?=,|;|$)/g)) listed.set(name[0], license);
+    }
+
+    expect(bundle.packages.length).toBeGreaterThan(20);
+    for (const bundled of bundle.packages) {
+      expect(listed.get(bundled.name), bundled.name).toBe(bundled.license);
+      expect(licenses).toContain(`${bundled.name} ${bundled.version} (${bundled.license})`);
+      // MIT-0 is the one licence that asks for no notice.
+      if (bundled.license !== 'MIT-0') expect(bundled.licenseText, bundled.name).toBeDefined();
     }
   });
 
@@ -48,8 +72,12 @@ describe('npm run build', () => {
   });
 
   /** Runs the bundle in a process of its own with only `environment`, and answers the contract's example. */
-  const signUpWithBundle = async (environment: Record<string, string>) => {
-    const event = await readFile(new URL('../../events/create-customer.json', import.meta.url), 'utf8');
+  const signUpWithBundle = async (environment: Record<string, string>, email?: string) => {
+    const example = JSON.parse(
+      await readFile(new URL('../../events/create-customer.json', import.meta.url), 'utf8'),
+    ) as { body: string };
+    if (email !== undefined) example.body = JSON.stringify({ ...JSON.parse(example.body), email });
+    const event = JSON.stringify(example);
     const script = `
       const { handler } = await import(${JSON.stringify(bundle.file)});
       const context = { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10_000 };
@@ -82,6 +110,19 @@ describe('npm run build', () => {
 
     expect(answer).toEqual({ statusCode: 201, body: expect.objectContaining({ slug: 'john-doe' }) });
     expect(await bcrypt.compare('SecureP@ssw0rd123', await storedPassword())).toBe(true);
+  });
+
+  it('folds a non-ASCII address with the case folding table beside it', async () => {
+    const answer = await signUpWithBundle({ DYNAMODB_ENDPOINT: db.endpoint }, '\u017fohn@example.com');
+    const { Item } = await db.documentClient.send(
+      new GetCommand({ TableName: db.tableName, Key: { pk: 'customer#sohn@example.com' } }),
+    );
+
+    expect(answer).toEqual({
+      statusCode: 201,
+      body: expect.objectContaining({ email: '\u017fohn@example.com' }),
+    });
+    expect(Item?.email).toBe('\u017fohn@example.com');
   });
 
   it('takes its AWS credentials from the environment, as Lambda gives them, and carries no other provider', async () => {

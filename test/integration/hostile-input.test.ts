@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { useEmbeddedTable } from '../support/dynalite.ts';
-import { contractShapeProblems, hostileRequests } from '../support/hostile-requests.ts';
+import { contractShapeProblems, hostileRequests, INHERITED_NAMES } from '../support/hostile-requests.ts';
 import { createTestHandler, invoke } from '../support/signup-handler.ts';
 
 const db = await useEmbeddedTable();
@@ -71,6 +71,35 @@ describe('hostile input (fast-check)', () => {
       { numRuns: 100 },
     );
   });
+
+  it.each(INHERITED_NAMES)(
+    'reads a JSON key, a form field and a header named %s as a name like any other',
+    async (name) => {
+      const fields = {
+        email: `${name.replaceAll('_', '')}-names@example.com`,
+        first_name: 'Named',
+        last_name: 'Fields',
+        password: 'Named#Fields-9',
+        password2: 'Named#Fields-9',
+      };
+      const json = `{${Object.entries({ ...fields, [name]: 'x' })
+        .map(([key, value]) => `${JSON.stringify(key)}: ${JSON.stringify(value)}`)
+        .join(', ')}}`;
+      const form = new URLSearchParams({ ...fields, email: `form-${fields.email}` });
+      form.append(name, 'x');
+
+      const fromJson = await invoke(handler, {
+        headers: { 'Content-Type': 'application/json', [name]: 'x' },
+        body: json,
+      });
+      const fromForm = await invoke(handler, {
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', [name]: 'x' },
+        body: form.toString(),
+      });
+
+      expect([fromJson.statusCode, fromForm.statusCode]).toEqual([201, 201]);
+    },
+  );
 
   it('does not quote a password back in a JSON parse error', async () => {
     const answer = await invoke(handler, {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
+import { INHERITED_NAMES } from '../support/hostile-requests.ts';
 import {
   createTestHandler,
   invoke,
@@ -26,6 +27,8 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy': expect.stringContaining("frame-ancestors 'none'"),
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Resource-Policy': 'same-origin',
+  // Answers hold personal data: no cache may keep them.
+  'Cache-Control': 'no-store',
 };
 
 const handler = () =>
@@ -99,7 +102,7 @@ const answers: [string, number, () => Promise<{ call: ReturnType<typeof handler>
       async () => {
         const request = jsonPost(validSignup(), { 'Idempotency-Key': 'running' });
         const records = createDynamoDbIdempotencyRecords(db.documentClient, db.tableName);
-        await records.claim({ key: 'running', body: request.body ?? '' }, 10_000);
+        await records.claim({ key: 'running', scope: 'john@example.com', body: request.body ?? '' }, 10_000);
         return { call: handler(), request };
       },
     ],
@@ -142,7 +145,7 @@ const withOrigin = (request: TestRequest, origin: string): TestRequest => ({
 
 describe('headers on every answer', () => {
   it.each(answers)(
-    '%s (%i) carries the security headers, and is JSON unless it is a preflight',
+    '%s (%i) carries the security headers and no-store, and is JSON unless it is a preflight',
     async (_, status, prepare) => {
       const { call, request } = await prepare();
 
@@ -200,4 +203,17 @@ describe('headers on every answer', () => {
     expect(preflight.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
     expect(created.headers?.['Access-Control-Allow-Origin']).toBeUndefined();
   });
+
+  it.each(INHERITED_NAMES)(
+    'answers a signup with a header named %s as any other, with every header',
+    async (name) => {
+      const call = handler();
+
+      const answer = await invoke(call, withOrigin(jsonPost(validSignup(), { [name]: 'x' }), ALLOWED));
+
+      expect(answer.statusCode).toBe(201);
+      expect(answer.headers).toMatchObject(SECURITY_HEADERS);
+      expect(answer.headers?.['Access-Control-Allow-Origin']).toBe(ALLOWED);
+    },
+  );
 });

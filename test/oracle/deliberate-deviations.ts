@@ -7,10 +7,12 @@ import type { OracleCase } from './oracle-case.ts';
  */
 export const deliberateDeviations = [
   {
-    matches: /^dup[- ](idn[- ]punycode|kelvin[- ]sign)|its punycode spelling|the same with the Kelvin sign/,
+    matches:
+      /^dup[- ](idn[- ]punycode|kelvin[- ]sign|long[- ]s)|its punycode spelling|the same with the Kelvin sign/,
     reason:
-      'One account per mailbox (the hardening issue): the e-mail key folds an IDN domain to punycode, NFC and Unicode case, ' +
-      'where Django compares only ASCII letters case-insensitively. Tested in one-account-per-mailbox.test.ts.',
+      'One account per mailbox (the hardening and security issues): the e-mail key folds an IDN domain to punycode, ' +
+      'NFC, Unicode full case folding (ſ is s) and a needlessly quoted local part, where Django compares only ASCII ' +
+      'letters case-insensitively. Tested in one-account-per-mailbox.test.ts and email-key.test.ts.',
   },
   {
     matches:

@@ -36,14 +36,13 @@ const unit = fc.oneof(
 );
 export const hostileText = (maxLength = 30) => fc.string({ unit, maxLength });
 
+/** Names a plain object inherits or treats specially: as a field, a header or a query key, each is only a name. */
+export const INHERITED_NAMES = ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf'] as const;
+
 const HOSTILE_KEYS = [
   ...signupFields,
-  '__proto__',
-  'constructor',
+  ...INHERITED_NAMES,
   'prototype',
-  'toString',
-  'hasOwnProperty',
-  'valueOf',
   'slug',
   'is_staff',
   'address',
@@ -212,12 +211,15 @@ export const hostileRequests = ({
         overHttp ? idempotencyKey.filter((key) => /^[\x21-\x7e]+$/.test(key)) : idempotencyKey,
         { nil: undefined, freq: 4 },
       ),
+      inheritedHeader: fc.option(fc.constantFrom(...INHERITED_NAMES), { nil: undefined, freq: 4 }),
     })
-    .map(({ method, typed: [body, type], idempotencyKey: key }) => ({
+    .map(({ method, typed: [body, type], idempotencyKey: key, inheritedHeader }) => ({
       method,
       headers: {
         ...(type === undefined ? {} : { 'Content-Type': type }),
         ...(key === undefined ? {} : { 'Idempotency-Key': key }),
+        // Computed: a literal `__proto__:` would set the prototype instead of adding a header.
+        ...(inheritedHeader === undefined ? {} : { [inheritedHeader]: 'x' }),
       },
       body,
     }));

@@ -51,6 +51,9 @@ export const toAsciiDomain = (domain: string): string | undefined => {
   return `${asciiLabels.join('.')}${trailingDot ? '.' : ''}`;
 };
 
+/** Whether a local part is valid unquoted, by the validator's own rule. */
+export const isDotAtom = (local: string): boolean => DOT_ATOM.test(local);
+
 const isValidDomainPart = (domain: string): boolean => {
   if (DOMAIN.test(domain)) return true;
   const literal = ADDRESS_LITERAL.exec(domain);
