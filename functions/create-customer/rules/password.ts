@@ -1,9 +1,7 @@
+import { limits } from './limits.ts';
 import { messages } from './messages.ts';
 import { codePointLength, pythonIsDigit, pythonStrip } from './python-text.ts';
 
-const MIN_LENGTH = 8;
-/** bcrypt reads only the first 72 bytes: refuse longer passwords rather than truncate them silently. */
-const MAX_BYTES = 72;
 const MAX_SIMILARITY = 0.7;
 /** Python's `\W+` on str: runs of anything but letters, numbers and `_`. */
 const NON_WORD_RUN = /[^\p{L}\p{N}_]+/u;
@@ -63,9 +61,9 @@ export const passwordProblems = (
   const problems: string[] = [];
   const similar = similarAttribute(password, attributes);
   if (similar !== undefined) problems.push(messages.passwordTooSimilar(similar));
-  if (codePointLength(password) < MIN_LENGTH) problems.push(messages.passwordTooShort);
+  if (codePointLength(password) < limits.passwordMinLength) problems.push(messages.passwordTooShort);
   if (isCommonPassword(pythonStrip(password.toLowerCase()))) problems.push(messages.passwordTooCommon);
   if (pythonIsDigit(password)) problems.push(messages.passwordNumeric);
-  if (Buffer.byteLength(password, 'utf8') > MAX_BYTES) problems.push(messages.passwordTooLong);
+  if (Buffer.byteLength(password, 'utf8') > limits.passwordMaxBytes) problems.push(messages.passwordTooLong);
   return problems;
 };
