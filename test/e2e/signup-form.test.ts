@@ -416,6 +416,9 @@ describe('the signup page, as a customer first meets it', () => {
       bytes: 'true',
       common: undefined,
     });
+    // Screen readers hear each state in words, not only the sign.
+    expect(await page.locator('#password-hint').ariaSnapshot()).toContain('Not yet: At least 8 characters');
+    expect(await page.locator('#password-hint').ariaSnapshot()).toContain('Done: At most 72 bytes');
 
     await page.fill('#password', 'johnathan1');
     expect(await passwordHint()).toMatchObject({ length: 'true', numeric: 'true', similar: 'false' });
