@@ -196,15 +196,18 @@ const updatePasswordHint = () => {
   }
 };
 
+/** As GOV.UK's password input does: the button says what it will do next, in full to screen readers. */
 const togglePasswordVisibility = () => {
-  const show = showPassword.getAttribute('aria-pressed') !== 'true';
+  const show = password.type === 'password';
   for (const input of [password, password2]) input.type = show ? 'text' : 'password';
-  showPassword.setAttribute('aria-pressed', String(show));
   showPassword.textContent = show ? 'Hide' : 'Show';
+  showPassword.setAttribute('aria-label', show ? 'Hide passwords' : 'Show passwords');
 };
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
+  // Password managers offer to save what they see submitted as a password field.
+  if (password.type !== 'password') togglePasswordVisibility();
   // Enter in a field submits too: one request at a time.
   if (!submitButton.disabled) void submit();
 });

@@ -447,14 +447,22 @@ describe('the signup page, as a customer first meets it', () => {
 
     await page.click('#show-password');
     expect(await types()).toEqual(['text', 'text']);
-    expect(await page.getAttribute('#show-password', 'aria-pressed')).toBe('true');
+    expect(await page.getAttribute('#show-password', 'aria-label')).toBe('Hide passwords');
     expect(await page.textContent('#show-password')).toBe('Hide');
 
     await page.click('#show-password');
     expect(await types()).toEqual(['password', 'password']);
-    expect(await page.getAttribute('#show-password', 'aria-pressed')).toBe('false');
+    expect(await page.getAttribute('#show-password', 'aria-label')).toBe('Show passwords');
+    expect(await page.textContent('#show-password')).toBe('Show');
     // The toggle is a button of its own: it never submits the form.
     expect(await page.isVisible('#signup-success')).toBe(false);
+
+    // Shown passwords are hidden again when the form is sent, as password managers expect them.
+    await page.click('#show-password');
+    await page.fill('#password2', 'SecureP@ssw0rd124');
+    await submit();
+    expect(await types()).toEqual(['password', 'password']);
+    expect(await page.textContent('#show-password')).toBe('Show');
   });
 
   it('fits a 375 px phone: no sideways scrolling, names stacked, a full-width button', async () => {
