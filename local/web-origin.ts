@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { customersPath, openApiDocument } from '../functions/create-customer/openapi.ts';
+import { brand, withBrand } from '../web/brand.ts';
 import { bundleSignupForm } from '../web/bundle.ts';
 
 const openApiJson = JSON.stringify(openApiDocument, null, 2);
@@ -54,9 +55,10 @@ const relativeAction = `action="${customersPath}"`;
 
 /** Bundles the page's script and serves the page on `port` (0: any free port) until closed. */
 export const startWebOrigin = async ({ port, customersUrl }: WebOriginOptions): Promise<WebOrigin> => {
-  const [page, style, script] = await Promise.all([
-    readFile(new URL('../web/index.html', import.meta.url), 'utf8'),
+  const [page, style, logo, script] = await Promise.all([
+    readFile(new URL('../web/index.html', import.meta.url), 'utf8').then(withBrand),
     readFile(new URL('../web/signup-form.css', import.meta.url), 'utf8'),
+    readFile(new URL(`../web/${brand.logoFile}`, import.meta.url), 'utf8'),
     bundleSignupForm(),
   ]);
   if (!page.includes(relativeAction)) throw new Error(`web/index.html has no form with ${relativeAction}`);
@@ -66,6 +68,7 @@ export const startWebOrigin = async ({ port, customersUrl }: WebOriginOptions): 
     '/': (apiUrl) => ({ type: 'text/html', body: page.replace(relativeAction, `action="${apiUrl}"`) }),
     '/signup-form.js': () => ({ type: 'text/javascript', body: script }),
     '/signup-form.css': () => ({ type: 'text/css', body: style }),
+    [`/${brand.logoFile}`]: () => ({ type: 'image/svg+xml', body: logo }),
   };
 
   const server = createServer(async (request, response) => {
@@ -86,7 +89,7 @@ export const startWebOrigin = async ({ port, customersUrl }: WebOriginOptions): 
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
       // Only the page's own files, and only the API to talk to.
-      'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src data:; connect-src ${apiOrigin}; form-action ${apiOrigin}; base-uri 'none'; frame-ancestors 'none'`,
+      'Content-Security-Policy': `default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src ${apiOrigin}; form-action ${apiOrigin}; base-uri 'none'; frame-ancestors 'none'`,
     });
     response.end(body);
   });

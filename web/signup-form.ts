@@ -2,8 +2,14 @@
 /// <reference lib="dom.iterable" />
 /**
  * The signup page's behaviour: posts the form to the API as JSON (from another origin, so the
- * browser preflights it) and shows each field's messages beside that field, the rest at the top.
+ * browser preflights it), shows each field's messages beside that field in the page's words, the
+ * rest at the top, and the welcome in place of the form.
  */
+import { messages } from '../functions/create-customer/rules/messages.ts';
+import { type PersonalAttribute, passwordProblems } from '../functions/create-customer/rules/password.ts';
+import { pythonStrip } from '../functions/create-customer/rules/python-text.ts';
+import { brand } from './brand.ts';
+import { friendlyFieldMessage, friendlyFormMessage } from './friendly-messages.ts';
 
 const NETWORK_FAILURE = 'We could not reach the server. Check your connection and try again.';
 const unexpectedAnswer = (status: number) =>
@@ -16,13 +22,23 @@ const element = <T extends HTMLElement>(id: string, type: { new (): T; prototype
 };
 
 const form = element('signup-form', HTMLFormElement);
+const signupView = element('signup-view', HTMLElement);
 const submitButton = element('signup-submit', HTMLButtonElement);
 const formErrors = element('form-errors', HTMLElement);
 const success = element('signup-success', HTMLElement);
-const slug = element('signup-slug', HTMLElement);
+const successTitle = element('success-title', HTMLElement);
+const successEmail = element('success-email', HTMLElement);
+const password = element('password', HTMLInputElement);
+const password2 = element('password2', HTMLInputElement);
+const showPassword = element('show-password', HTMLButtonElement);
+const passwordHint = element('password-hint', HTMLElement);
 
 const inputs = () => [...form.querySelectorAll<HTMLInputElement>('input[name]')];
 const errorListOf = (input: HTMLInputElement) => document.getElementById(`${input.id}-errors`);
+const fieldValue = (name: string) => {
+  const input = form.elements.namedItem(name);
+  return input instanceof HTMLInputElement ? input.value : '';
+};
 
 const requestBody = (): string => {
   const fields: Record<string, string> = {};
@@ -33,6 +49,9 @@ const requestBody = (): string => {
   }
   return JSON.stringify(fields);
 };
+
+/** The password the API last called too common: the one rule the page cannot check itself. */
+let refusedAsCommon: string | undefined;
 
 /** One key per body, so that resending the same signup after a lost answer replays it instead of failing as a duplicate. */
 let lastAttempt: { body: string; key: string } | undefined;
@@ -55,14 +74,29 @@ const clearMessages = () => {
   }
 };
 
-const textElement = (tag: 'li' | 'p', text: string) => {
-  const node = document.createElement(tag);
-  node.textContent = text;
-  return node;
+const signInLink = (text: string) => {
+  const link = document.createElement('a');
+  link.href = brand.signInUrl;
+  link.textContent = text;
+  return link;
+};
+
+const fieldMessageItem = (field: string, apiMessage: string) => {
+  const { text, offerSignIn } = friendlyFieldMessage(field, apiMessage);
+  const item = document.createElement('li');
+  item.textContent = text;
+  if (offerSignIn) item.append(' ', signInLink('Sign in instead'));
+  return item;
 };
 
 const showFormMessages = (messages: string[]) => {
-  formErrors.replaceChildren(...messages.map((message) => textElement('p', message)));
+  formErrors.replaceChildren(
+    ...messages.map((message) => {
+      const paragraph = document.createElement('p');
+      paragraph.textContent = message;
+      return paragraph;
+    }),
+  );
   formErrors.focus();
 };
 
@@ -76,10 +110,14 @@ const showErrors = (answer: unknown, status: number) => {
       const input = form.elements.namedItem(key);
       const errorList = input instanceof HTMLInputElement ? errorListOf(input) : null;
       if (input instanceof HTMLInputElement && errorList) {
-        errorList.replaceChildren(...messagesOf(value).map((message) => textElement('li', message)));
+        if (input === password && messagesOf(value).includes(messages.passwordTooCommon)) {
+          refusedAsCommon = password.value;
+          updatePasswordHint();
+        }
+        errorList.replaceChildren(...messagesOf(value).map((message) => fieldMessageItem(key, message)));
         input.setAttribute('aria-invalid', 'true');
       } else {
-        formMessages.push(...messagesOf(value));
+        formMessages.push(...messagesOf(value).map((message) => friendlyFormMessage(status, message)));
       }
     }
   }
@@ -91,11 +129,15 @@ const showErrors = (answer: unknown, status: number) => {
   }
 };
 
-const showSuccess = (customerSlug: string) => {
-  slug.textContent = customerSlug;
-  form.hidden = true;
+/** The welcome replaces the whole signup view: the form is done with. */
+const showSuccess = (customer: { first_name?: unknown; email?: unknown }) => {
+  const firstName = typeof customer.first_name === 'string' ? customer.first_name : '';
+  successTitle.textContent = firstName === '' ? 'Welcome aboard!' : `Welcome aboard, ${firstName}!`;
+  successEmail.textContent = typeof customer.email === 'string' ? customer.email : fieldValue('email');
+  signupView.hidden = true;
   success.hidden = false;
-  success.focus();
+  document.title = `Welcome · ${brand.productName}`;
+  successTitle.focus();
 };
 
 const submit = async () => {
@@ -121,13 +163,55 @@ const submit = async () => {
   }
   const answer: unknown = await response.json().catch(() => undefined);
   setPending(false);
-  const createdSlug = (answer as { slug?: unknown } | undefined)?.slug;
-  if (response.status === 201 && typeof createdSlug === 'string') showSuccess(createdSlug);
+  if (response.status === 201 && typeof answer === 'object' && answer !== null) showSuccess(answer);
   else showErrors(answer, response.status);
+};
+
+/**
+ * The password rules the page can check as the customer types: all but the common-password list,
+ * which only the API holds. The similarity is Django's own rule, on the names and address as typed.
+ */
+const passwordRuleStates = (): Record<string, boolean> => {
+  const attributes: PersonalAttribute[] = [
+    { name: 'first name', value: pythonStrip(fieldValue('first_name')) },
+    { name: 'last name', value: pythonStrip(fieldValue('last_name')) },
+    { name: 'email address', value: pythonStrip(fieldValue('email')) },
+  ];
+  const problems = passwordProblems(password.value, attributes, () => false);
+  return {
+    ...(password.value === refusedAsCommon ? { common: false } : {}),
+    length: !problems.includes(messages.passwordTooShort),
+    numeric: !problems.includes(messages.passwordNumeric),
+    similar: !attributes.some(({ name }) => problems.includes(messages.passwordTooSimilar(name))),
+    bytes: !problems.includes(messages.passwordTooLong),
+  };
+};
+
+const updatePasswordHint = () => {
+  const states = password.value === '' ? {} : passwordRuleStates();
+  for (const item of passwordHint.querySelectorAll<HTMLElement>('li[data-rule]')) {
+    const met = states[item.dataset.rule ?? ''];
+    if (met === undefined) item.removeAttribute('data-met');
+    else item.dataset.met = String(met);
+  }
+};
+
+/** As GOV.UK's password input does: the button says what it will do next, in full to screen readers. */
+const togglePasswordVisibility = () => {
+  const show = password.type === 'password';
+  for (const input of [password, password2]) input.type = show ? 'text' : 'password';
+  showPassword.textContent = show ? 'Hide' : 'Show';
+  showPassword.setAttribute('aria-label', show ? 'Hide passwords' : 'Show passwords');
 };
 
 form.addEventListener('submit', (event) => {
   event.preventDefault();
+  // Password managers offer to save what they see submitted as a password field.
+  if (password.type !== 'password') togglePasswordVisibility();
   // Enter in a field submits too: one request at a time.
   if (!submitButton.disabled) void submit();
 });
+form.addEventListener('input', updatePasswordHint);
+showPassword.addEventListener('click', togglePasswordVisibility);
+// The form works only with this script: without it, the page says so instead (index.html).
+form.hidden = false;

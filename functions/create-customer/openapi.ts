@@ -5,6 +5,7 @@
  */
 import { problems } from './http-problems.ts';
 import { requiredSignupFields, signupRequestSchema } from './request-schema.ts';
+import { limits } from './rules/limits.ts';
 import { messages } from './rules/messages.ts';
 
 export const customersPath = '/api/v1/customers/';
@@ -14,18 +15,25 @@ type Examples = Record<string, { summary: string; value: unknown }>;
 
 const schemaRef = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const responseRef = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
+
+/** YYYY-MM-DD; the API also reads a one-digit month or day, and answers zero-padded. */
+const datePattern = '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$';
 
 /**
  * What a client sends in each field. The validator's schema leaves types out on purpose (a wrong
  * type is a field error, reported with every other), so the reference adds them here.
  */
 const requestFieldTypes: Record<keyof typeof signupRequestSchema.properties, Schema> = {
-  email: { type: 'string', format: 'email' },
-  first_name: { type: 'string' },
-  last_name: { type: 'string' },
-  password: { type: 'string', format: 'password' },
-  password2: { type: 'string', format: 'password' },
-  date_of_birth: { type: ['string', 'null'], format: 'date' },
+  email: { type: 'string', format: 'email', maxLength: limits.emailMaxLength },
+  first_name: { type: 'string', maxLength: limits.nameMaxLength },
+  last_name: { type: 'string', maxLength: limits.nameMaxLength },
+  // maxLength counts characters and cannot say bytes: a password of at most 72 bytes has at most 72
+  // characters, so this bound refuses nothing the API accepts; the description says the rest.
+  password: { type: 'string', format: 'password', maxLength: limits.passwordMaxBytes },
+  // Any longer second password cannot match an accepted first one.
+  password2: { type: 'string', format: 'password', maxLength: limits.passwordMaxBytes },
+  date_of_birth: { type: ['string', 'null'], format: 'date', maxLength: 10, pattern: datePattern },
 };
 
 /** The validator's schema without its `$id`: here the component's name identifies it. */
@@ -68,9 +76,14 @@ const customer: Schema = {
   required: Object.keys(exampleCustomer),
   additionalProperties: false,
   properties: {
-    email: { type: 'string', description: 'As sent, trimmed, with its domain lower-cased.' },
-    first_name: { type: 'string', description: 'Trimmed.' },
-    last_name: { type: 'string', description: 'Trimmed.' },
+    email: {
+      type: 'string',
+      format: 'email',
+      maxLength: limits.emailMaxLength,
+      description: 'As sent, trimmed, with its domain lower-cased.',
+    },
+    first_name: { type: 'string', maxLength: limits.nameMaxLength, description: 'Trimmed.' },
+    last_name: { type: 'string', maxLength: limits.nameMaxLength, description: 'Trimmed.' },
     slug: {
       type: 'string',
       maxLength: 50,
@@ -78,16 +91,27 @@ const customer: Schema = {
       description:
         'Unique over all customers: the full name transliterated to ASCII and slugified (`customer` when nothing is left), then the first free of `base`, `base-2`, `base-3`, …',
     },
-    date_of_birth: { type: ['string', 'null'], format: 'date', pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' },
+    date_of_birth: {
+      type: ['string', 'null'],
+      format: 'date',
+      maxLength: 10,
+      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+    },
     address: { type: 'null', description: 'Not set at signup.' },
     last_purchase_date: { type: 'null', description: 'Not set at signup.' },
   },
 };
 
-const messageList = (examples: string[][]): Schema => ({
+/** The most messages one field collects: the password's four validators that can fail together. */
+const maxMessagesPerField = 4;
+/** Longer than any of the contract's messages (the longest is under 80 characters). */
+const maxMessageLength = 200;
+
+const messageList = (examples: string[][], maxItems = maxMessagesPerField): Schema => ({
   type: 'array',
   minItems: 1,
-  items: { type: 'string' },
+  maxItems,
+  items: { type: 'string', maxLength: maxMessageLength },
   examples,
 });
 
@@ -124,8 +148,14 @@ const nonFieldErrors: Schema = {
   type: 'object',
   required: ['non_field_errors'],
   additionalProperties: false,
-  properties: { non_field_errors: messageList([['No data provided']]) },
+  properties: { non_field_errors: messageList([['No data provided']], 1) },
 };
+
+/**
+ * A 415 quotes the Content-Type as sent, and a header is no longer than the server reads (16 KiB in
+ * Node, 10 KiB in API Gateway); the sentence around it is under 64 characters.
+ */
+const maxDetailLength = 16 * 1024 + 64;
 
 const problem: Schema = {
   title: 'Problem',
@@ -133,26 +163,41 @@ const problem: Schema = {
   type: 'object',
   required: ['detail'],
   additionalProperties: false,
-  properties: { detail: { type: 'string' } },
+  properties: { detail: { type: 'string', maxLength: maxDetailLength } },
 };
 
 const json = (schema: Schema, examples: Examples) => ({
   'application/json': { schema, examples },
 });
 
-const problemResponse = (description: string, examples: Examples) => ({
+/** The CORS header every answer carries, errors and preflights included, when the origin is allowed. */
+const corsHeaders = { 'Access-Control-Allow-Origin': headerRef('Access-Control-Allow-Origin') };
+
+const problemResponse = (description: string, examples: Examples, headers: Record<string, unknown> = {}) => ({
   description,
+  headers: { ...corsHeaders, ...headers },
   content: json(schemaRef('Problem'), examples),
 });
+
+/** An origin: scheme, a host name of at most 253 characters, a port. */
+const maxOriginLength = 'https://'.length + 253 + ':65535'.length;
+/** The longest wait any answer asks for: the firewall's 60 seconds (lib/rate-limit-web-acl.ts). */
+const maxRetryAfterSeconds = 60;
 
 const retryAfter = (description: string, required: boolean) => ({
   description,
   required,
-  schema: { type: 'integer', minimum: 0 },
+  schema: schemaRef('RetryAfterSeconds'),
 });
 
 /** API Gateway's and WAF's throttling answer (lib/signup-api.ts, lib/rate-limit-web-acl.ts). */
 const throttled = { detail: 'Request was throttled.' };
+
+/** What any request may get, whatever its method: throttling (API Gateway, the firewall) and the unexpected. */
+const answersToAnyMethod = {
+  '429': responseRef('TooManyRequests'),
+  '500': responseRef('ServerError'),
+};
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -163,12 +208,20 @@ export const openApiDocument = {
       'Signs up a new customer. Public: no authentication. Every answer, errors included, is JSON; browsers may call it from the configured origins (CORS).',
   },
   // Relative to where this document is read: a deployed stage's URL (`…/prod/openapi.json`) or `npm start`.
-  servers: [{ url: '.', description: 'Where this document is served' }],
+  servers: [
+    {
+      url: '.',
+      description: 'The stage that serves this document: prod, dev, or local with npm start',
+      'x-internal': false,
+    },
+  ],
+  tags: [{ name: 'Customers', description: 'Signing up new customers.' }],
   paths: {
     [customersPath]: {
       description: 'Also answered without the trailing slash. Every method but POST and OPTIONS gets 405.',
       post: {
         operationId: 'createCustomer',
+        tags: ['Customers'],
         summary: 'Sign up a new customer',
         description:
           'Checks every field and reports all errors at once. Unknown and read-only fields (`slug`, `address`, …) are ignored. An empty body counts as `{}`.',
@@ -217,6 +270,7 @@ export const openApiDocument = {
         responses: {
           '201': {
             description: 'Created.',
+            headers: corsHeaders,
             content: json(schemaRef('Customer'), {
               created: { summary: "The contract's example signup", value: exampleCustomer },
             }),
@@ -226,26 +280,36 @@ export const openApiDocument = {
           '413': responseRef('PayloadTooLarge'),
           '415': responseRef('UnsupportedMediaType'),
           '422': responseRef('IdempotencyKeyReused'),
-          '429': responseRef('TooManyRequests'),
-          '500': responseRef('ServerError'),
+          ...answersToAnyMethod,
           '503': responseRef('ServiceUnavailable'),
         },
       },
       options: {
         operationId: 'preflightCreateCustomer',
+        tags: ['Customers'],
         summary: 'CORS preflight',
         description:
           'Allows POST with `Content-Type` and `Idempotency-Key` from the configured origins only.',
         security: [],
-        responses: { '204': { description: 'No content; the CORS headers when the origin is allowed.' } },
+        responses: {
+          '204': {
+            description: 'No content; the CORS headers when the origin is allowed.',
+            headers: corsHeaders,
+          },
+          ...answersToAnyMethod,
+        },
       },
+      // Documented as operations so that clients know the 405 and its Allow header.
       ...Object.fromEntries(
         ['get', 'put', 'patch', 'delete'].map((method) => [
           method,
           {
+            operationId: `${method}CustomersNotAllowed`,
+            tags: ['Customers'],
             summary: 'Not allowed',
+            description: `${method.toUpperCase()} is not a method of this path: 405, with the allowed ones in \`Allow\`.`,
             security: [],
-            responses: { '405': responseRef('MethodNotAllowed') },
+            responses: { '405': responseRef('MethodNotAllowed'), ...answersToAnyMethod },
           },
         ]),
       ),
@@ -258,11 +322,27 @@ export const openApiDocument = {
       FieldErrors: fieldErrors,
       NonFieldErrors: nonFieldErrors,
       Problem: problem,
+      RetryAfterSeconds: {
+        title: 'Retry-After seconds',
+        type: 'integer',
+        format: 'int32',
+        minimum: 0,
+        maximum: maxRetryAfterSeconds,
+      },
+    },
+    headers: {
+      'Access-Control-Allow-Origin': {
+        description:
+          "The request's `Origin` when it is one of the configured origins, absent for any other; `*` on API Gateway's and the firewall's own answers (429, 5xx from the gateway).",
+        required: false,
+        schema: { type: 'string', maxLength: maxOriginLength, pattern: '^(\\*|https?://[^/\\s]+)$' },
+      },
     },
     responses: {
       BadRequest: {
         description:
           'The fields are not valid (field errors), the body is not an object or is malformed JSON, or the Idempotency-Key is not 1 to 255 characters.',
+        headers: corsHeaders,
         content: json(
           { oneOf: [schemaRef('FieldErrors'), schemaRef('NonFieldErrors'), schemaRef('Problem')] },
           {
@@ -291,18 +371,16 @@ export const openApiDocument = {
           },
         ),
       },
-      MethodNotAllowed: {
-        ...problemResponse('Only POST and OPTIONS are allowed.', {
-          get: { summary: 'A GET', value: problems.methodNotAllowed('GET').body },
-        }),
-        headers: { Allow: { required: true, schema: { type: 'string', const: 'POST, OPTIONS' } } },
-      },
-      IdempotencyKeyInProgress: {
-        ...problemResponse('The first request with this Idempotency-Key is still running.', {
-          inProgress: { summary: 'In progress', value: problems.idempotencyInProgress(1).body },
-        }),
-        headers: { 'Retry-After': retryAfter('Seconds to wait before retrying.', true) },
-      },
+      MethodNotAllowed: problemResponse(
+        'Only POST and OPTIONS are allowed.',
+        { get: { summary: 'A GET', value: problems.methodNotAllowed('GET').body } },
+        { Allow: { required: true, schema: { type: 'string', const: 'POST, OPTIONS' } } },
+      ),
+      IdempotencyKeyInProgress: problemResponse(
+        'The first request with this Idempotency-Key is still running.',
+        { inProgress: { summary: 'In progress', value: problems.idempotencyInProgress(1).body } },
+        { 'Retry-After': retryAfter('Seconds to wait before retrying.', true) },
+      ),
       PayloadTooLarge: problemResponse('The body is over 16 KiB.', {
         tooLarge: { summary: 'Too large', value: problems.bodyTooLarge().body },
       }),
@@ -318,26 +396,19 @@ export const openApiDocument = {
           reused: { summary: 'Another body', value: problems.idempotencyKeyReused().body },
         },
       ),
-      TooManyRequests: {
-        ...problemResponse('Throttled by the API or its firewall.', {
-          throttled: { summary: 'Throttled', value: throttled },
-        }),
-        headers: {
-          'Retry-After': retryAfter('Seconds to wait, when the API (not the firewall) throttled.', false),
-        },
-      },
+      TooManyRequests: problemResponse(
+        'Throttled by the API or its firewall.',
+        { throttled: { summary: 'Throttled', value: throttled } },
+        { 'Retry-After': retryAfter('Seconds to wait, when the API (not the firewall) throttled.', false) },
+      ),
       ServerError: problemResponse('Something unexpected; the details are logged, never answered.', {
         serverError: { summary: 'Unexpected', value: problems.serverError().body },
       }),
-      ServiceUnavailable: {
-        ...problemResponse(
-          'The store is unavailable, throttled or too slow; nothing half-written blocks a retry.',
-          {
-            unavailable: { summary: 'Unavailable', value: problems.storeUnavailable(1).body },
-          },
-        ),
-        headers: { 'Retry-After': retryAfter('Seconds to wait before retrying.', true) },
-      },
+      ServiceUnavailable: problemResponse(
+        'The store is unavailable, throttled or too slow; nothing half-written blocks a retry.',
+        { unavailable: { summary: 'Unavailable', value: problems.storeUnavailable(1).body } },
+        { 'Retry-After': retryAfter('Seconds to wait before retrying.', true) },
+      ),
     },
   },
 };

@@ -26,7 +26,7 @@ export const signupRequestSchema = {
     },
     password: {
       description:
-        "Never trimmed. Django's validators: at least 8 characters, not too common, not entirely numeric, not too similar to the names or e-mail; at most 72 UTF-8 bytes.",
+        "Never trimmed. Django's validators: at least 8 characters, not too common, not entirely numeric, not too similar to the names or e-mail; at most 72 UTF-8 bytes: 72 characters when all are ASCII, fewer otherwise (a non-ASCII character takes 2 to 4 bytes).",
       examples: ['SecureP@ssw0rd123'],
     },
     password2: {

@@ -3,6 +3,8 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { messages } from '../../functions/create-customer/rules/messages.ts';
+import { brand } from '../../web/brand.ts';
+import { friendlyFieldMessage, friendlyFormMessage } from '../../web/friendly-messages.ts';
 import { type LocalServer, startLocalServer } from '../support/local-server.ts';
 
 /** Debian's Chromium: Playwright's own browser download is not used. */
@@ -11,6 +13,8 @@ const testResults = new URL('../../test-results/', import.meta.url);
 
 const fields = ['email', 'first_name', 'last_name', 'password', 'password2', 'date_of_birth'] as const;
 type Field = (typeof fields)[number];
+/** What the page shows beside a field for one of the API's messages. */
+const shown = (field: Field, apiMessage: string) => friendlyFieldMessage(field, apiMessage).text;
 const noFieldMessages = Object.fromEntries(fields.map((field) => [field, [] as string[]])) as Record<
   Field,
   string[]
@@ -51,10 +55,18 @@ afterAll(async () => {
   await server?.stop();
 });
 
-beforeEach(async () => {
-  context = await browser.newContext({ locale: 'en-US', viewport: { width: 700, height: 900 } });
+type ContextOptions = NonNullable<Parameters<Browser['newContext']>[0]>;
+
+/** A fresh browser context on the page; the tests of other screen sizes and settings open their own. */
+const openPage = async (options: ContextOptions = {}) => {
+  await context?.close();
+  context = await browser.newContext({ locale: 'en-US', viewport: { width: 700, height: 900 }, ...options });
   page = await context.newPage();
   await page.goto(pageUrl);
+};
+
+beforeEach(async () => {
+  await openPage();
 });
 
 afterEach(async () => {
@@ -71,14 +83,16 @@ const submit = async (how: () => Promise<void> = () => page.click('#signup-submi
   await page.waitForSelector('#signup-form[aria-busy="false"]', { state: 'attached' });
 };
 
-/** Each field's messages as assistive technology finds them: through the field's aria-describedby. */
+/** Each field's messages as assistive technology finds them: the error lists of the field's aria-describedby. */
 const fieldMessages = (): Promise<Record<Field, string[]>> =>
   page.evaluate(
     (names) =>
       Object.fromEntries(
         names.map((name) => {
           const ids = document.getElementById(name)?.getAttribute('aria-describedby')?.split(' ') ?? [];
-          const items = ids.flatMap((id) => [...(document.getElementById(id)?.querySelectorAll('li') ?? [])]);
+          const items = ids.flatMap((id) => [
+            ...(document.getElementById(id)?.querySelectorAll('.field-errors li') ?? []),
+          ]);
           return [name, items.map((item) => item.textContent ?? '')];
         }),
       ) as Record<Field, string[]>,
@@ -87,6 +101,20 @@ const fieldMessages = (): Promise<Record<Field, string[]>> =>
 
 const formMessages = () => page.locator('#form-errors p').allTextContents();
 const focusedId = () => page.evaluate(() => document.activeElement?.id);
+
+/** Keeps a picture of the page in test-results/, for people to look at; nothing is compared with it. */
+const screenshot = async (name: string) => {
+  await mkdir(testResults, { recursive: true });
+  await page.screenshot({ path: new URL(`signup-${name}.png`, testResults).pathname, fullPage: true });
+};
+
+/** Each line of the password hint and whether the page marks it met (undefined: not judged yet). */
+const passwordHint = () =>
+  page.$$eval('#password-hint li', (items) =>
+    Object.fromEntries(
+      items.map((item) => [item.getAttribute('data-rule'), item.getAttribute('data-met') ?? undefined]),
+    ),
+  );
 
 const signUpThroughApi = async (values: Partial<Record<Field, string>>) => {
   const response = await fetch(customersUrl, {
@@ -98,7 +126,7 @@ const signUpThroughApi = async (values: Partial<Record<Field, string>>) => {
 };
 
 describe('the signup page, in Chromium, against npm start', () => {
-  it("signs up the contract's example from the keyboard, cross-origin with a CORS preflight, and shows the slug", async () => {
+  it("signs up the contract's example from the keyboard, cross-origin with a CORS preflight, and welcomes the customer in place of the form", async () => {
     const cdp = await context.newCDPSession(page);
     await cdp.send('Network.enable');
     const apiRequests: string[] = [];
@@ -107,17 +135,19 @@ describe('the signup page, in Chromium, against npm start', () => {
     });
     const answer = page.waitForResponse((response) => response.url() === customersUrl);
 
-    // The contract's example, field after field in tab order; the date as typed into an en-US date field.
-    const keystrokes = [
-      'john@example.com',
-      'John',
-      'Doe',
-      'SecureP@ssw0rd123',
-      'SecureP@ssw0rd123',
-      '01151990',
+    // The contract's example, field after field in tab order (past the sign-in link and the
+    // show-password button); the date as typed into an en-US date field.
+    const keystrokes: [Field, string][] = [
+      ['email', 'john@example.com'],
+      ['first_name', 'John'],
+      ['last_name', 'Doe'],
+      ['password', 'SecureP@ssw0rd123'],
+      ['password2', 'SecureP@ssw0rd123'],
+      ['date_of_birth', '01151990'],
     ];
-    for (const text of keystrokes) {
-      await page.keyboard.press('Tab');
+    for (const [field, text] of keystrokes) {
+      for (let tabs = 0; tabs < 3 && (await focusedId()) !== field; tabs++) await page.keyboard.press('Tab');
+      expect(await focusedId()).toBe(field);
       await page.keyboard.type(text);
     }
     await submit(() => page.keyboard.press('Enter'));
@@ -128,8 +158,20 @@ describe('the signup page, in Chromium, against npm start', () => {
     expect((await answer).headers()['access-control-allow-origin']).toBe(new URL(pageUrl).origin);
     expect(await (await answer).json()).toMatchObject({ slug: 'john-doe', date_of_birth: '1990-01-15' });
     expect(await page.isVisible('#signup-success')).toBe(true);
-    expect(await page.textContent('#signup-slug')).toBe('john-doe');
-    expect(await focusedId()).toBe('signup-success');
+    expect(await page.isVisible('#signup-view')).toBe(false);
+    expect(await page.textContent('#success-title')).toBe('Welcome aboard, John!');
+    expect(await page.textContent('#success-email')).toBe('john@example.com');
+    expect(await page.getAttribute('#signup-success a', 'href')).toBe(brand.signInUrl);
+    expect(await focusedId()).toBe('success-title');
+    expect(await page.isVisible('#signup-title')).toBe(false);
+    expect(
+      await page
+        .getByText(/slug|john-doe/i)
+        .filter({ visible: true })
+        .count(),
+    ).toBe(0);
+    expect(await page.title()).toBe(`Welcome · ${brand.productName}`);
+    await screenshot('success');
   });
 
   it('shows a common password beside the password field', async () => {
@@ -141,11 +183,18 @@ describe('the signup page, in Chromium, against npm start', () => {
 
     await submit();
 
-    expect(await fieldMessages()).toEqual({ ...noFieldMessages, password: [messages.passwordTooCommon] });
+    expect(await fieldMessages()).toEqual({
+      ...noFieldMessages,
+      password: [shown('password', messages.passwordTooCommon)],
+    });
     expect(await page.getAttribute('#password', 'aria-invalid')).toBe('true');
     expect(await page.getAttribute('#email', 'aria-invalid')).toBeNull();
     expect(await focusedId()).toBe('password');
     expect(await formMessages()).toEqual([]);
+    // The one rule only the API checks is marked on the hint too, until the password changes.
+    expect(await passwordHint()).toMatchObject({ common: 'false', length: 'true' });
+    await page.fill('#password', 'password!');
+    expect((await passwordHint()).common).toBeUndefined();
   });
 
   it('shows a mismatch beside the second password field', async () => {
@@ -153,17 +202,24 @@ describe('the signup page, in Chromium, against npm start', () => {
 
     await submit();
 
-    expect(await fieldMessages()).toEqual({ ...noFieldMessages, password2: [messages.passwordMismatch] });
+    expect(await fieldMessages()).toEqual({
+      ...noFieldMessages,
+      password2: [shown('password2', messages.passwordMismatch)],
+    });
     expect(await focusedId()).toBe('password2');
   });
 
-  it('shows a duplicate e-mail beside the e-mail field', async () => {
+  it('shows a duplicate e-mail beside the e-mail field, with a way to sign in', async () => {
     await signUpThroughApi(validSignup('taken@example.com', 'Ada', 'Lovelace'));
     await fillForm(validSignup('Taken@Example.com', 'Ada', 'Byron'));
 
     await submit(() => page.press('#password2', 'Enter'));
 
-    expect(await fieldMessages()).toEqual({ ...noFieldMessages, email: [messages.emailTaken] });
+    expect(await fieldMessages()).toEqual({
+      ...noFieldMessages,
+      email: [`${shown('email', messages.emailTaken)} Sign in instead`],
+    });
+    expect(await page.getAttribute('#email-errors a', 'href')).toBe(brand.signInUrl);
     expect(await focusedId()).toBe('email');
   });
 
@@ -179,20 +235,22 @@ describe('the signup page, in Chromium, against npm start', () => {
 
     expect(await fieldMessages()).toEqual({
       ...noFieldMessages,
-      email: [messages.emailTaken],
-      password: [messages.passwordTooCommon],
-      password2: [messages.passwordMismatch],
+      email: [`${shown('email', messages.emailTaken)} Sign in instead`],
+      password: [shown('password', messages.passwordTooCommon)],
+      password2: [shown('password2', messages.passwordMismatch)],
     });
-    await mkdir(testResults, { recursive: true });
-    await page.screenshot({ path: new URL('signup-form-errors.png', testResults).pathname, fullPage: true });
+    // In the page's words, never Django's.
+    expect(await page.textContent('#signup-form')).not.toContain(messages.emailTaken);
+    await screenshot('errors');
   });
 
-  it("shows the API's detail at the top", async () => {
+  it("shows the API's detail at the top, in the page's words", async () => {
     await fillForm({ ...validSignup('big@example.com', 'Big', 'Body'), last_name: 'x'.repeat(17_000) });
 
     await submit();
 
-    expect(await formMessages()).toEqual(['Request body is too large.']);
+    expect(await formMessages()).toEqual([friendlyFormMessage(413, 'Request body is too large.')]);
+    expect(await formMessages()).not.toEqual(['Request body is too large.']);
     expect(await fieldMessages()).toEqual(noFieldMessages);
     expect(await focusedId()).toBe('form-errors');
   });
@@ -213,6 +271,47 @@ describe('the signup page, in Chromium, against npm start', () => {
     expect(await formMessages()).toEqual(['No data provided']);
   });
 
+  it("shows a message the page does not know in the API's own words", async () => {
+    await page.route(customersUrl, (route) =>
+      route.fulfill({
+        status: 400,
+        headers: { 'Access-Control-Allow-Origin': new URL(pageUrl).origin },
+        json: { first_name: ['A rule the page has not heard of.'] },
+      }),
+    );
+    await fillForm(validSignup('unknown@example.com', 'Una', 'Known'));
+
+    await submit();
+
+    expect(await fieldMessages()).toEqual({
+      ...noFieldMessages,
+      first_name: ['A rule the page has not heard of.'],
+    });
+    expect(await focusedId()).toBe('first_name');
+  });
+
+  it("says the service is busy on a 503 in the page's words", async () => {
+    await page.route(customersUrl, (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({
+            status: 503,
+            headers: { 'Access-Control-Allow-Origin': new URL(pageUrl).origin, 'Retry-After': '1' },
+            json: { detail: 'Service temporarily unavailable, try again later.' },
+          })
+        : route.continue(),
+    );
+    await fillForm(validSignup('busy@example.com', 'Bea', 'Zee'));
+
+    await submit();
+
+    expect(await formMessages()).toEqual([
+      friendlyFormMessage(503, 'Service temporarily unavailable, try again later.'),
+    ]);
+    expect(await formMessages()).not.toEqual(['Service temporarily unavailable, try again later.']);
+    expect(await focusedId()).toBe('form-errors');
+    expect(await page.isEnabled('#signup-submit')).toBe(true);
+  });
+
   it('disables submit while the request is pending, and sends it once', async () => {
     let release = () => {};
     const held = new Promise<void>((resolve) => {
@@ -231,12 +330,14 @@ describe('the signup page, in Chromium, against npm start', () => {
     await page.click('#signup-submit');
     expect(await page.isDisabled('#signup-submit')).toBe(true);
     expect(await page.textContent('#signup-submit')).toBe('Creating your account…');
+    expect(await page.getAttribute('#signup-form', 'aria-busy')).toBe('true');
+    await screenshot('pending');
     await page.press('#password2', 'Enter');
     release();
     await page.waitForSelector('#signup-form[aria-busy="false"]', { state: 'attached' });
 
     expect(posts).toHaveLength(1);
-    expect(await page.textContent('#signup-slug')).toBe('penny-ding');
+    expect(await page.textContent('#success-title')).toBe('Welcome aboard, Penny!');
   });
 
   it('says a lost answer in a friendly line, and sending the same signup again replays it', async () => {
@@ -270,7 +371,158 @@ describe('the signup page, in Chromium, against npm start', () => {
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
-    expect(await page.textContent('#signup-slug')).toBe('off-line');
+    expect(await page.textContent('#success-title')).toBe('Welcome aboard, Off!');
+  });
+});
+
+describe('the signup page, as a customer first meets it', () => {
+  it('shows the product, the form with the right autocomplete tokens, a way to sign in and every password rule', async () => {
+    expect(await page.title()).toBe(`Create your account · ${brand.productName}`);
+    expect(await page.textContent('.brand-name')).toBe(brand.productName);
+    expect(
+      await page.$eval('.brand-logo', (logo) => (logo as HTMLImageElement).naturalWidth),
+    ).toBeGreaterThan(0);
+    expect(await page.getAttribute('.sign-in-link', 'href')).toBe(brand.signInUrl);
+    expect(await page.isVisible('#signup-form')).toBe(true);
+    expect(await page.isVisible('noscript')).toBe(false);
+    const autocomplete = await page.$$eval('#signup-form input', (inputs) =>
+      Object.fromEntries(inputs.map((input) => [input.id, input.getAttribute('autocomplete')])),
+    );
+    expect(autocomplete).toEqual({
+      email: 'email',
+      first_name: 'given-name',
+      last_name: 'family-name',
+      password: 'new-password',
+      password2: 'new-password',
+      date_of_birth: 'bday',
+    });
+    // Every rule of the contract is named before the customer types, and none is judged yet.
+    const hint = await page.textContent('#password-hint');
+    for (const rule of ['8 characters', 'numbers', 'name or email', '72 bytes', 'commonly used']) {
+      expect(hint).toContain(rule);
+    }
+    expect(Object.values(await passwordHint()).every((met) => met === undefined)).toBe(true);
+    await screenshot('empty');
+  });
+
+  it('marks each password rule the page can check as the customer types', async () => {
+    await fillForm({ email: 'johnathan@example.com', first_name: 'Johnathan', last_name: 'Smith' });
+
+    await page.fill('#password', '1234');
+    expect(await passwordHint()).toEqual({
+      length: 'false',
+      numeric: 'false',
+      similar: 'true',
+      bytes: 'true',
+      common: undefined,
+    });
+    // Screen readers hear each state in words, not only the sign.
+    expect(await page.locator('#password-hint').ariaSnapshot()).toContain('Not yet: At least 8 characters');
+    expect(await page.locator('#password-hint').ariaSnapshot()).toContain('Done: At most 72 bytes');
+
+    await page.fill('#password', 'johnathan1');
+    expect(await passwordHint()).toMatchObject({ length: 'true', numeric: 'true', similar: 'false' });
+
+    // 37 characters, 74 bytes: long enough, and too long for bcrypt.
+    await page.fill('#password', 'é'.repeat(37));
+    expect(await passwordHint()).toMatchObject({ length: 'true', similar: 'true', bytes: 'false' });
+
+    await page.fill('#password', 'Larkspur-91');
+    expect(await passwordHint()).toEqual({
+      length: 'true',
+      numeric: 'true',
+      similar: 'true',
+      bytes: 'true',
+      common: undefined,
+    });
+    // The names count as typed, whichever field changes: the password is now too close to the last name.
+    await page.fill('#last_name', 'Larkspur');
+    expect(await passwordHint()).toMatchObject({ similar: 'false' });
+  });
+
+  it('shows and hides both passwords with one button', async () => {
+    await fillForm({ password: 'SecureP@ssw0rd123', password2: 'SecureP@ssw0rd123' });
+    const types = () =>
+      page.$$eval('#password, #password2', (inputs) => inputs.map((input) => input.getAttribute('type')));
+
+    await page.click('#show-password');
+    expect(await types()).toEqual(['text', 'text']);
+    expect(await page.getAttribute('#show-password', 'aria-label')).toBe('Hide passwords');
+    expect(await page.textContent('#show-password')).toBe('Hide');
+
+    await page.click('#show-password');
+    expect(await types()).toEqual(['password', 'password']);
+    expect(await page.getAttribute('#show-password', 'aria-label')).toBe('Show passwords');
+    expect(await page.textContent('#show-password')).toBe('Show');
+    // The toggle is a button of its own: it never submits the form.
+    expect(await page.isVisible('#signup-success')).toBe(false);
+
+    // Shown passwords are hidden again when the form is sent, as password managers expect them.
+    await page.click('#show-password');
+    await page.fill('#password2', 'SecureP@ssw0rd124');
+    await submit();
+    expect(await types()).toEqual(['password', 'password']);
+    expect(await page.textContent('#show-password')).toBe('Show');
+  });
+
+  it('fits a 375 px phone: no sideways scrolling, names stacked, a full-width button', async () => {
+    await openPage({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+    await fillForm({
+      ...validSignup('phone@example.com', 'Phoebe', 'Small'),
+      password: 'password',
+      password2: 'passwort',
+    });
+    await submit();
+
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    const box = async (selector: string) => {
+      const found = await page.locator(selector).boundingBox();
+      if (found === null) throw new Error(`${selector} is not laid out`);
+      return found;
+    };
+    const firstName = await box('#first_name');
+    const lastName = await box('#last_name');
+    const button = await box('#signup-submit');
+    const form = await box('#signup-form');
+    expect(lastName.y).toBeGreaterThan(firstName.y + firstName.height);
+    expect(button.width).toBeCloseTo(form.width, 0);
+    expect(button.height).toBeGreaterThanOrEqual(44);
+    expect(await fieldMessages()).toMatchObject({
+      password: [shown('password', messages.passwordTooCommon)],
+    });
+    await screenshot('narrow-375');
+  });
+
+  it('follows a dark colour scheme', async () => {
+    await openPage({ colorScheme: 'dark' });
+    await fillForm({ email: 'dark@example.com', first_name: 'Nyx' });
+    await page.fill('#password', 'nyx');
+
+    const luminance = (selector: string, property: 'color' | 'backgroundColor') =>
+      page.$eval(
+        selector,
+        (found, name) => {
+          const [red = 0, green = 0, blue = 0] = (getComputedStyle(found)[name].match(/\d+/g) ?? []).map(
+            Number,
+          );
+          return (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255;
+        },
+        property,
+      );
+    expect(await luminance('main', 'backgroundColor')).toBeLessThan(0.2);
+    expect(await luminance('main', 'color')).toBeGreaterThan(0.8);
+    expect(await luminance('#email', 'backgroundColor')).toBeLessThan(0.2);
+    await screenshot('dark');
+  });
+
+  it('says it needs JavaScript when scripts are off, and offers no form that would post to the API', async () => {
+    await openPage({ javaScriptEnabled: false });
+
+    expect(await page.isVisible('#signup-form')).toBe(false);
+    expect(await page.isVisible('.needs-script')).toBe(true);
+    expect(await page.textContent('.needs-script')).toContain('Creating an account needs JavaScript');
+    expect(await page.locator('button:visible, input:visible').count()).toBe(0);
+    await screenshot('no-script');
   });
 });
 

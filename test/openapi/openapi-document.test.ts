@@ -2,7 +2,15 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { customersPath } from '../../functions/create-customer/openapi.ts';
 import { requiredSignupFields, signupRequestSchema } from '../../functions/create-customer/request-schema.ts';
-import { allResponses, documentedResponse, schemaChecker, servedDocument } from './document-schemas.ts';
+import { messages } from '../../functions/create-customer/rules/messages.ts';
+import { checkSignup } from '../../functions/create-customer/rules/signup-form.ts';
+import {
+  allResponses,
+  documentedResponse,
+  type Schema,
+  schemaChecker,
+  servedDocument,
+} from './document-schemas.ts';
 
 describe('the OpenAPI reference', () => {
   it('is a valid OpenAPI 3.1 document', async () => {
@@ -63,5 +71,47 @@ describe('the OpenAPI reference', () => {
       }
     }
     expect(examples).toBeGreaterThanOrEqual(15);
+  });
+
+  it('bounds each text field of the request where the rules do', () => {
+    const properties = (
+      servedDocument.components.schemas.SignupRequest as { properties: Record<string, Schema> }
+    ).properties;
+    const maxLengthOf = (field: string) => Number(properties[field]?.maxLength);
+    const rules = {
+      today: '2026-12-01',
+      isCommonPassword: () => false,
+      transliterate: (text: string) => text,
+    };
+    const valid = {
+      email: 'john@example.com',
+      first_name: 'John',
+      last_name: 'Doe',
+      password: 'SecureP@ssw0rd123',
+      password2: 'SecureP@ssw0rd123',
+    };
+    const errorsWith = (changes: Record<string, string>) =>
+      checkSignup({ ...valid, ...changes }, rules).errors;
+    const emailOf = (length: number) => `${'a'.repeat(length - '@example.com'.length)}@example.com`;
+
+    for (const [field, ofLength] of [
+      ['email', emailOf],
+      ['first_name', (length: number) => 'é'.repeat(length)],
+      ['last_name', (length: number) => '😀'.repeat(length)],
+    ] as const) {
+      const limit = maxLengthOf(field);
+      expect(errorsWith({ [field]: ofLength(limit) }), `${field} of ${limit}`).toEqual({});
+      expect(errorsWith({ [field]: ofLength(limit + 1) })[field], `${field} of ${limit + 1}`).toContain(
+        messages.maxLength(limit),
+      );
+    }
+    // Characters, not bytes: the longest accepted password is ASCII, and one more character is refused.
+    const longestPassword = 'Aa1!'.repeat(maxLengthOf('password') / 4);
+    const password = (value: string) => ({ password: value, password2: value });
+    expect(errorsWith(password(longestPassword))).toEqual({});
+    expect(errorsWith(password(`${longestPassword}A`))).toEqual({
+      password: [messages.passwordTooLong],
+    });
+    expect(maxLengthOf('password2')).toBe(maxLengthOf('password'));
   });
 });

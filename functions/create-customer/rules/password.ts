@@ -1,15 +1,15 @@
+import { limits } from './limits.ts';
 import { messages } from './messages.ts';
 import { codePointLength, pythonIsDigit, pythonStrip } from './python-text.ts';
 
-const MIN_LENGTH = 8;
-/** bcrypt reads only the first 72 bytes: refuse longer passwords rather than truncate them silently. */
-const MAX_BYTES = 72;
 const MAX_SIMILARITY = 0.7;
 /** Python's `\W+` on str: runs of anything but letters, numbers and `_`. */
 const NON_WORD_RUN = /[^\p{L}\p{N}_]+/u;
 /** The same on ASCII text, where it is cheaper: V8 compiles Unicode property classes on first use (~0.4 ms). */
 const ASCII_NON_WORD_RUN = /[^A-Za-z0-9_]+/;
 const ASCII = /^[\x00-\x7f]*$/;
+/** The standard encoder rather than Node's Buffer, so that the signup page runs these rules too. */
+const utf8 = new TextEncoder();
 
 /** What the password is compared with, in Django's order; `value` is the submitted text, stripped. */
 export interface PersonalAttribute {
@@ -63,9 +63,9 @@ export const passwordProblems = (
   const problems: string[] = [];
   const similar = similarAttribute(password, attributes);
   if (similar !== undefined) problems.push(messages.passwordTooSimilar(similar));
-  if (codePointLength(password) < MIN_LENGTH) problems.push(messages.passwordTooShort);
+  if (codePointLength(password) < limits.passwordMinLength) problems.push(messages.passwordTooShort);
   if (isCommonPassword(pythonStrip(password.toLowerCase()))) problems.push(messages.passwordTooCommon);
   if (pythonIsDigit(password)) problems.push(messages.passwordNumeric);
-  if (Buffer.byteLength(password, 'utf8') > MAX_BYTES) problems.push(messages.passwordTooLong);
+  if (utf8.encode(password).byteLength > limits.passwordMaxBytes) problems.push(messages.passwordTooLong);
   return problems;
 };

@@ -1,6 +1,7 @@
 import { readDateOfBirth } from './date-of-birth.ts';
 import { isValidEmail, normalizeEmail } from './email.ts';
 import { emailKey } from './email-key.ts';
+import { limits } from './limits.ts';
 import { messages } from './messages.ts';
 import { type PersonalAttribute, passwordProblems } from './password.ts';
 import { pythonStrip } from './python-text.ts';
@@ -57,7 +58,7 @@ const submittedText = (value: unknown): string => (typeof value === 'string' ? p
 const readEmail = (submitted: unknown) =>
   readTextField(submitted, {
     trim: true,
-    maxLength: 254,
+    maxLength: limits.emailMaxLength,
     notTextMessage: messages.invalidEmail,
     validators: [(text) => (isValidEmail(text) ? undefined : messages.invalidEmail)],
   });
@@ -76,9 +77,9 @@ export const checkSignup = (submitted: SubmittedFields, rules: SignupRules): Sig
   if (!emailField.ok) errors.email = emailField.errors;
   const email = emailField.ok ? normalizeEmail(emailField.value) : undefined;
 
-  const firstName = readTextField(submitted.first_name, { trim: true, maxLength: 150 });
+  const firstName = readTextField(submitted.first_name, { trim: true, maxLength: limits.nameMaxLength });
   if (!firstName.ok) errors.first_name = firstName.errors;
-  const lastName = readTextField(submitted.last_name, { trim: true, maxLength: 150 });
+  const lastName = readTextField(submitted.last_name, { trim: true, maxLength: limits.nameMaxLength });
   if (!lastName.ok) errors.last_name = lastName.errors;
 
   const password = readTextField(submitted.password, { trim: false });
