@@ -57,7 +57,6 @@ export interface SignupAlarmsProps {
  */
 export class SignupAlarms extends Construct {
   public readonly topic: Topic;
-  public readonly alarms: Alarm[] = [];
   /** The alarms CodeDeploy watches while it moves traffic to a new version, and rolls back on. */
   public readonly deploymentAlarms: IAlarm[] = [];
 
@@ -96,7 +95,6 @@ export class SignupAlarms extends Construct {
     const notify = (alarm: Alarm, rollsBack: boolean): void => {
       alarm.addAlarmAction(new SnsAction(this.topic));
       alarm.addOkAction(new SnsAction(this.topic));
-      this.alarms.push(alarm);
       if (rollsBack) this.deploymentAlarms.push(alarm);
     };
     const name = (what: string): string => `${stackName}-${what}`;

@@ -63,17 +63,15 @@ export interface SignupDashboardProps {
 
 /** One CloudWatch dashboard per stage: what the signups do, how fast, what fails, what is blocked, what costs. */
 export class SignupDashboard extends Construct {
-  public readonly dashboard: Dashboard;
-
   public constructor(scope: Construct, id: string, props: SignupDashboardProps) {
     super(scope, id);
     const { config, signupFunction, apiStage, table, webAcl } = props;
-    this.dashboard = new Dashboard(this, 'Dashboard', {
+    const dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: Stack.of(this).stackName,
       defaultInterval: Duration.hours(6),
     });
 
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new GraphWidget({
         title: 'Signups: created and replayed',
         left: [signupMetric(signupMetrics.created), signupMetric(signupMetrics.replayed)],
@@ -93,7 +91,7 @@ export class SignupDashboard extends Construct {
       }),
     );
 
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new GraphWidget({
         title: 'Latency (ms) beside one bcrypt hash',
         left: [
@@ -121,7 +119,7 @@ export class SignupDashboard extends Construct {
       }),
     );
 
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       // Two graphs: the throttles' and the system errors' expressions name their operations alike.
       new GraphWidget({
         title: 'Store faults: 503s and throttles',
@@ -165,7 +163,7 @@ export class SignupDashboard extends Construct {
     );
 
     if (webAcl) {
-      this.dashboard.addWidgets(
+      dashboard.addWidgets(
         new GraphWidget({
           title: 'WAF: allowed and blocked',
           left: [
@@ -206,7 +204,7 @@ export class SignupDashboard extends Construct {
         }),
       );
     }
-    this.dashboard.addWidgets(
+    dashboard.addWidgets(
       new GraphWidget({ title: 'Cost-driving counts', left: costDrivers, width: 12 }),
       new GraphWidget({
         title: 'Function time billed (ms, sum)',

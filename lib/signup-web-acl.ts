@@ -104,7 +104,6 @@ export class SignupWebAcl extends Construct {
   public readonly webAclName: string;
   /** The metric names (the `Rule` dimension) of the ACFP rules, one per payload type. */
   public readonly fraudRuleMetricNames: string[];
-  public readonly logGroup: LogGroup;
 
   public constructor(scope: Construct, id: string, props: SignupWebAclProps) {
     super(scope, id);
@@ -228,7 +227,7 @@ export class SignupWebAcl extends Construct {
     });
 
     // WAF writes only to log groups whose name starts with aws-waf-logs-.
-    this.logGroup = new LogGroup(this, 'Logs', {
+    const logGroup = new LogGroup(this, 'Logs', {
       logGroupName: `aws-waf-logs-${name}`,
       retention: settings.logRetention,
       removalPolicy: props.removalPolicy,
@@ -240,7 +239,7 @@ export class SignupWebAcl extends Construct {
         Stack.of(this).formatArn({
           service: 'logs',
           resource: 'log-group',
-          resourceName: this.logGroup.logGroupName,
+          resourceName: logGroup.logGroupName,
           arnFormat: ArnFormat.COLON_RESOURCE_NAME,
         }),
       ],

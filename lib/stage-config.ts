@@ -3,6 +3,11 @@ import { type ILambdaDeploymentConfig, LambdaDeploymentConfig } from 'aws-cdk-li
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 export const stageNames = ['dev', 'prod'] as const;
+
+/** A `-c` setting synth cannot use: `bin/app.ts` prints its message alone, as the one line to fix. */
+export class SettingError extends Error {
+  public override readonly name = 'SettingError';
+}
 export type StageName = (typeof stageNames)[number];
 
 /** Every setting that differs between stages. */
@@ -97,7 +102,7 @@ const isStageName = (name: unknown): name is StageName => stageNames.some((stage
 /** The settings of the stage named by `-c stage=…`; an unknown name stops the synth. */
 export const stageConfig = (name: unknown): StageConfig => {
   if (!isStageName(name)) {
-    throw new Error(`Unknown stage ${JSON.stringify(name)}: use -c stage=${stageNames.join('|')}`);
+    throw new SettingError(`Unknown stage ${JSON.stringify(name)}: use -c stage=${stageNames.join('|')}`);
   }
   return stageConfigs[name];
 };
@@ -111,12 +116,12 @@ export const corsOriginsFromContext = (value: unknown): string[] | undefined => 
   if (value === undefined) return undefined;
   const origins = typeof value === 'string' ? value.split(',').map((origin) => origin.trim()) : [];
   if (origins.length === 0 || origins.includes('')) {
-    throw new Error(`-c corsOrigins=${JSON.stringify(value)}: give comma-separated origins`);
+    throw new SettingError(`-c corsOrigins=${JSON.stringify(value)}: give comma-separated origins`);
   }
   for (const origin of origins) {
     const parsed = URL.parse(origin);
     if (parsed === null || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
-      throw new Error(`-c corsOrigins: ${origin} is not an origin such as https://shop.example.com`);
+      throw new SettingError(`-c corsOrigins: ${origin} is not an origin such as https://shop.example.com`);
     }
   }
   return origins;
@@ -129,7 +134,7 @@ export const corsOriginsFromContext = (value: unknown): string[] | undefined => 
 export const alarmEmailFromContext = (value: unknown): string | undefined => {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(value)) {
-    throw new Error(
+    throw new SettingError(
       `-c alarmEmail=${JSON.stringify(value)}: give one e-mail address such as oncall@example.com`,
     );
   }

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +52,27 @@ describe('-c alarmEmail', () => {
       await expect(synthStage('dev', bundleDirectory, { alarmEmail: address })).rejects.toThrow(/alarmEmail/);
     },
   );
+});
+
+describe('a -c setting synth cannot use', () => {
+  it.each([
+    [{ stage: 'staging' }, 'stage'],
+    [{ stage: 'prod', alarmEmail: 'oncall' }, 'alarmEmail'],
+    [{ stage: 'prod', corsOrigins: 'shop.example' }, 'corsOrigins'],
+  ])('%j is one line naming %s, no stack trace', async (context, setting) => {
+    // What `cdk synth -c …` runs: the app, its context in CDK_CONTEXT_JSON.
+    const run = spawnSync(process.execPath, [new URL('../../bin/app.ts', import.meta.url).pathname], {
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify(context),
+        CDK_OUTDIR: await mkdtemp(join(tmpdir(), 'cdk-refused-')),
+      },
+      encoding: 'utf8',
+    });
+
+    expect(run.status).toBe(1);
+    expect(run.stderr.trim().split('\n')).toEqual([expect.stringContaining(setting)]);
+  });
 });
 
 describe('the dashboard’s signup metrics', () => {
