@@ -141,8 +141,7 @@ export class SignupWebAcl extends Construct {
                     registrationPagePath: `/${props.stageName}/signup`,
                     requestInspection: {
                       payloadType,
-                      // The e-mail is the account's login name: it is what a stolen-credentials list holds.
-                      usernameField: { identifier: field('email') },
+                      // ACFP checks e-mail and password pairs against stolen credentials; we have no username.
                       emailField: { identifier: field('email') },
                       passwordField: { identifier: field('password') },
                     },

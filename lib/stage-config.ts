@@ -80,8 +80,10 @@ export const stageConfigs: Record<StageName, StageConfig> = {
       rateLimitPerIp: { limit: 100, windowSeconds: 300 },
       // As long as the function's logs: a fraud wave is looked into with both.
       logRetention: RetentionDays.THREE_MONTHS,
-      // The rate rule alone blocks up to a few hundred requests of one noisy client in 5 minutes.
+      // One client over the rate limit gets a few hundred requests blocked in 5 minutes; more is an attack,
+      // or a rule blocking customers.
       blockedRequestsAlarm: 500,
+      // Ten suspect signups a minute is a campaign, not a stray bot.
       fraudVerdictsAlarm: 50,
     },
     removalPolicy: RemovalPolicy.RETAIN,

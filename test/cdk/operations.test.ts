@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,18 +77,24 @@ describe('a -c setting synth cannot use', () => {
 });
 
 describe('the dashboard’s signup metrics', () => {
-  it('are the ones the function emits: namespace, names, and the dimensions it sends them with', async () => {
+  // Retried: on a busy machine the embedded store may miss the SDK's 1 s timeout, and a 503 emits other metrics.
+  it('are the ones the function emits: namespace, names, and the dimensions it sends them with', {
+    retry: 2,
+  }, async () => {
     const call = createTestHandler({
       documentClient: db.documentClient,
       tableName: db.tableName,
       telemetry: createTelemetry(),
     });
-    const keyed = jsonPost(validSignup(), { 'Idempotency-Key': 'dashboard-metrics' });
-    const { lines } = await capturingOutput(async () => {
-      await invoke(call, keyed);
-      await invoke(call, keyed);
-      await invoke(call, jsonPost(validSignup({ email: 'not-an-email' })));
+    const keyed = jsonPost(validSignup({ email: `metrics-${randomUUID()}@example.com` }), {
+      'Idempotency-Key': randomUUID(),
     });
+    const { result: statuses, lines } = await capturingOutput(async () => [
+      (await invoke(call, keyed)).statusCode,
+      (await invoke(call, keyed)).statusCode,
+      (await invoke(call, jsonPost(validSignup({ email: 'not-an-email' })))).statusCode,
+    ]);
+    expect(statuses).toEqual([201, 201, 400]);
 
     const emitted = lines
       .filter((line) => '_aws' in line)
@@ -384,7 +391,6 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
                   CreationPath: `/${stage}/api/v1/customers`,
                   RequestInspection: {
                     PayloadType: 'JSON',
-                    UsernameField: { Identifier: '/email' },
                     EmailField: { Identifier: '/email' },
                     PasswordField: { Identifier: '/password' },
                   },
@@ -405,7 +411,6 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
                   CreationPath: `/${stage}/api/v1/customers`,
                   RequestInspection: {
                     PayloadType: 'FORM_ENCODED',
-                    UsernameField: { Identifier: 'email' },
                     EmailField: { Identifier: 'email' },
                     PasswordField: { Identifier: 'password' },
                   },
