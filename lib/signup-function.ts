@@ -4,6 +4,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
+  Alias,
   Architecture,
   Code,
   Function as LambdaFunction,
@@ -56,6 +57,9 @@ export interface SignupFunctionProps {
 
 /** The signup Lambda with every setting in one place, so it cannot drift from stage to stage. */
 export class SignupFunction extends LambdaFunction {
+  /** What the API invokes: CodeDeploy moves it from version to version. */
+  public readonly liveAlias: Alias;
+
   public constructor(scope: Construct, id: string, props: SignupFunctionProps) {
     const bundle = join(props.codeDirectory, createCustomerBundle.fileName);
     if (!existsSync(bundle)) {
@@ -88,6 +92,7 @@ export class SignupFunction extends LambdaFunction {
       loggingFormat: LoggingFormat.JSON,
       reservedConcurrentExecutions: props.reservedConcurrency,
     });
+    this.liveAlias = new Alias(this, 'Live', { aliasName: 'live', version: this.currentVersion });
   }
 
   /** Grants exactly the calls the signup makes on `table`'s items, and names the table for it. */

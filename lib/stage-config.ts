@@ -1,7 +1,13 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import { type ILambdaDeploymentConfig, LambdaDeploymentConfig } from 'aws-cdk-lib/aws-codedeploy';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
 export const stageNames = ['dev', 'prod'] as const;
+
+/** A `-c` setting synth cannot use: `bin/app.ts` prints its message alone, as the one line to fix. */
+export class SettingError extends Error {
+  public override readonly name = 'SettingError';
+}
 export type StageName = (typeof stageNames)[number];
 
 /** Every setting that differs between stages. */
@@ -15,14 +21,31 @@ export interface StageConfig {
   bcryptCost: number;
   /** How long the function's logs and the API's access logs are kept. */
   logRetention: RetentionDays;
-  /** The WAF rate-based rule: at most `limit` requests per client IP in `windowSeconds`; undefined: no WAF. */
-  rateLimitPerIp: { limit: number; windowSeconds: 60 | 120 | 300 | 600 } | undefined;
+  /** The WAF web ACL in front of the API stage; undefined: none. */
+  webAcl: WebAclSettings | undefined;
   /** What deleting the stack does to the table and the log groups. */
   removalPolicy: RemovalPolicy;
   /** Whether DynamoDB refuses to delete the table at all. */
   deletionProtection: boolean;
   /** Concurrent executions kept for the function, which also caps them; undefined: none reserved. */
   reservedConcurrency: number | undefined;
+  /** How CodeDeploy moves the API's traffic to a new version of the function. */
+  deployment: ILambdaDeploymentConfig;
+  /** One bcrypt hash at the stage's cost on one core (BENCHMARKS.md), drawn beside the latency on the dashboard. */
+  hashMilliseconds: number;
+  /** The API's p99 latency above which a signup is slower than its hash, a cold start and the store explain. */
+  latencyP99AlarmMilliseconds: number;
+}
+
+export interface WebAclSettings {
+  /** The rate-based rule: at most `limit` requests per client IP in `windowSeconds`, then 429. */
+  rateLimitPerIp: { limit: number; windowSeconds: 60 | 120 | 300 | 600 };
+  /** How long WAF's request logs are kept. */
+  logRetention: RetentionDays;
+  /** More requests than this blocked in 5 minutes wakes someone: an attack or a rule blocking customers. */
+  blockedRequestsAlarm: number;
+  /** More account-creation fraud verdicts (blocked, challenged, counted) than this in 5 minutes wakes someone. */
+  fraudVerdictsAlarm: number;
 }
 
 export const stageConfigs: Record<StageName, StageConfig> = {
@@ -34,11 +57,16 @@ export const stageConfigs: Record<StageName, StageConfig> = {
     bcryptCost: 10,
     logRetention: RetentionDays.ONE_WEEK,
     // Gateway throttling is enough for a stage nobody outside uses; a web ACL costs a monthly fee.
-    rateLimitPerIp: undefined,
+    webAcl: undefined,
     removalPolicy: RemovalPolicy.DESTROY,
     deletionProtection: false,
     // New accounts have 10 concurrent executions and Lambda keeps 10 unreserved: any reservation fails there.
     reservedConcurrency: undefined,
+    // Nobody outside uses dev: a bad version is found by its smoke test, not by a share of its traffic.
+    deployment: LambdaDeploymentConfig.ALL_AT_ONCE,
+    hashMilliseconds: 70,
+    // A cost-10 hash, a cold start and a few store round trips stay well under a second.
+    latencyP99AlarmMilliseconds: 1000,
   },
   prod: {
     stage: 'prod',
@@ -47,12 +75,27 @@ export const stageConfigs: Record<StageName, StageConfig> = {
     throttling: { rateLimit: 50, burstLimit: 100 },
     bcryptCost: 12,
     logRetention: RetentionDays.THREE_MONTHS,
-    // A person signs up once; 100 signups from one address in 5 minutes is a script.
-    rateLimitPerIp: { limit: 100, windowSeconds: 300 },
+    webAcl: {
+      // A person signs up once; 100 signups from one address in 5 minutes is a script.
+      rateLimitPerIp: { limit: 100, windowSeconds: 300 },
+      // As long as the function's logs: a fraud wave is looked into with both.
+      logRetention: RetentionDays.THREE_MONTHS,
+      // One client over the rate limit gets a few hundred requests blocked in 5 minutes; more is an attack,
+      // or a rule blocking customers.
+      blockedRequestsAlarm: 500,
+      // Ten suspect signups a minute is a campaign, not a stray bot.
+      fraudVerdictsAlarm: 50,
+    },
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
     // Bounds the bill and the table's write rate when someone floods the endpoint with bcrypt work.
     reservedConcurrency: 50,
+    // A tenth of the signups meet a new version for 5 minutes; the alarms that would roll it back get
+    // that long to see it.
+    deployment: LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
+    hashMilliseconds: 270,
+    // A cost-12 hash (about 0.27 s), a cold start and the store's round trips stay under 1.5 s.
+    latencyP99AlarmMilliseconds: 1500,
   },
 };
 
@@ -61,7 +104,7 @@ const isStageName = (name: unknown): name is StageName => stageNames.some((stage
 /** The settings of the stage named by `-c stage=…`; an unknown name stops the synth. */
 export const stageConfig = (name: unknown): StageConfig => {
   if (!isStageName(name)) {
-    throw new Error(`Unknown stage ${JSON.stringify(name)}: use -c stage=${stageNames.join('|')}`);
+    throw new SettingError(`Unknown stage ${JSON.stringify(name)}: use -c stage=${stageNames.join('|')}`);
   }
   return stageConfigs[name];
 };
@@ -75,13 +118,27 @@ export const corsOriginsFromContext = (value: unknown): string[] | undefined => 
   if (value === undefined) return undefined;
   const origins = typeof value === 'string' ? value.split(',').map((origin) => origin.trim()) : [];
   if (origins.length === 0 || origins.includes('')) {
-    throw new Error(`-c corsOrigins=${JSON.stringify(value)}: give comma-separated origins`);
+    throw new SettingError(`-c corsOrigins=${JSON.stringify(value)}: give comma-separated origins`);
   }
   for (const origin of origins) {
     const parsed = URL.parse(origin);
     if (parsed === null || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
-      throw new Error(`-c corsOrigins: ${origin} is not an origin such as https://shop.example.com`);
+      throw new SettingError(`-c corsOrigins: ${origin} is not an origin such as https://shop.example.com`);
     }
   }
   return origins;
+};
+
+/**
+ * The address of `-c alarmEmail=oncall@example.com`, subscribed to the stage's alarm topic; undefined
+ * without it. One address, as AWS SNS takes it: AWS mails it a confirmation link first.
+ */
+export const alarmEmailFromContext = (value: unknown): string | undefined => {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !/^[^@\s,]+@[^@\s,]+\.[^@\s,]+$/.test(value)) {
+    throw new SettingError(
+      `-c alarmEmail=${JSON.stringify(value)}: give one e-mail address such as oncall@example.com`,
+    );
+  }
+  return value;
 };

@@ -1,0 +1,221 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { Stage } from 'aws-cdk-lib/aws-apigateway';
+import {
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  LogQueryVisualizationType,
+  LogQueryWidget,
+  MathExpression,
+  Metric,
+  Stats,
+  TextWidget,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { storeOperations, wafMetric } from './alarms.ts';
+import type { SignupWebAcl } from './signup-web-acl.ts';
+import type { StageConfig } from './stage-config.ts';
+
+/** Where the function's EMF metrics land (`functions/create-customer/create-signup-handler.ts`, `telemetry.ts`). */
+export const signupMetrics = {
+  namespace: 'CustomerSignup',
+  /** Powertools Metrics adds the service as a dimension of every metric. */
+  service: 'customer-signup',
+  created: 'SignupsCreated',
+  replayed: 'SignupsReplayed',
+  /** With the dimension `reason`, the outcome of the refused request. */
+  rejected: 'SignupsRejected',
+} as const;
+
+const period = Duration.minutes(5);
+
+const signupMetric = (metricName: string, dimensions: Record<string, string> = {}): Metric =>
+  new Metric({
+    namespace: signupMetrics.namespace,
+    metricName,
+    dimensionsMap: { service: signupMetrics.service, ...dimensions },
+    statistic: Stats.SUM,
+    period,
+  });
+
+/** Every rule's count of one WAF verdict in this web ACL. */
+const wafVerdictsByRule = (webAcl: SignupWebAcl, metricName: string): MathExpression =>
+  new MathExpression({
+    expression: `SEARCH('{AWS/WAFV2,Region,Rule,WebACL} MetricName="${metricName}" WebACL="${webAcl.webAclName}" NOT Rule="ALL"', 'Sum', ${period.toSeconds()})`,
+    usingMetrics: {},
+    label: '',
+    period,
+  });
+
+export interface SignupDashboardProps {
+  config: StageConfig;
+  /** What the API invokes: the function's alias. */
+  signupFunction: IFunction;
+  /** The function's own log group, where Lambda writes its start-up reports. */
+  functionLogGroup: ILogGroup;
+  apiStage: Stage;
+  table: ITable;
+  webAcl: SignupWebAcl | undefined;
+}
+
+/** One CloudWatch dashboard per stage: what the signups do, how fast, what fails, what is blocked, what costs. */
+export class SignupDashboard extends Construct {
+  public constructor(scope: Construct, id: string, props: SignupDashboardProps) {
+    super(scope, id);
+    const { config, signupFunction, apiStage, table, webAcl } = props;
+    const dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: Stack.of(this).stackName,
+      defaultInterval: Duration.hours(6),
+    });
+
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Signups: created and replayed',
+        left: [signupMetric(signupMetrics.created), signupMetric(signupMetrics.replayed)],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Signups rejected, by reason',
+        left: [
+          new MathExpression({
+            expression: `SEARCH('{${signupMetrics.namespace},reason,service} MetricName="${signupMetrics.rejected}" service="${signupMetrics.service}"', 'Sum', ${period.toSeconds()})`,
+            usingMetrics: {},
+            label: '',
+            period,
+          }),
+        ],
+        width: 16,
+      }),
+    );
+
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Latency (ms) beside one bcrypt hash',
+        left: [
+          apiStage.metricLatency({ statistic: Stats.p(50), period, label: 'API p50' }),
+          apiStage.metricLatency({ statistic: Stats.p(99), period, label: 'API p99' }),
+          signupFunction.metricDuration({ statistic: Stats.p(50), period, label: 'function p50' }),
+          signupFunction.metricDuration({ statistic: Stats.p(99), period, label: 'function p99' }),
+        ],
+        leftAnnotations: [
+          { value: config.hashMilliseconds, label: `one bcrypt hash at cost ${config.bcryptCost}` },
+          { value: config.latencyP99AlarmMilliseconds, label: 'p99 alarm' },
+        ],
+        width: 12,
+      }),
+      // Lambda's JSON platform report carries initDurationMs only for a cold start.
+      new LogQueryWidget({
+        title: 'Cold starts and their start-up time (ms)',
+        logGroupNames: [props.functionLogGroup.logGroupName],
+        queryLines: [
+          'filter type = "platform.report" and ispresent(record.metrics.initDurationMs)',
+          'stats count(*) as coldStarts, avg(record.metrics.initDurationMs) as avgInitMs, max(record.metrics.initDurationMs) as maxInitMs by bin(5m)',
+        ],
+        view: LogQueryVisualizationType.LINE,
+        width: 12,
+      }),
+    );
+
+    dashboard.addWidgets(
+      // Two graphs: the throttles' and the system errors' expressions name their operations alike.
+      new GraphWidget({
+        title: 'Store faults: 503s and throttles',
+        left: [
+          signupMetric(signupMetrics.rejected, { reason: 'store-unavailable' }).with({
+            label: '503 store-unavailable',
+          }),
+          table.metricThrottledRequestsForOperations({
+            operations: storeOperations,
+            period,
+            statistic: Stats.SUM,
+          }),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Store system errors, function errors and throttles',
+        left: [
+          table.metricSystemErrorsForOperations({
+            operations: storeOperations,
+            period,
+            statistic: Stats.SUM,
+          }),
+          signupFunction.metricErrors({ period, statistic: Stats.SUM, label: 'function errors' }),
+          signupFunction.metricThrottles({ period, statistic: Stats.SUM, label: 'function throttles' }),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Store latency, p99 (ms)',
+        left: storeOperations.map((operation) =>
+          table.metricSuccessfulRequestLatency({
+            dimensionsMap: { TableName: table.tableName, Operation: operation },
+            statistic: Stats.p(99),
+            period,
+            label: operation,
+          }),
+        ),
+        width: 8,
+      }),
+    );
+
+    if (webAcl) {
+      dashboard.addWidgets(
+        new GraphWidget({
+          title: 'WAF: allowed and blocked',
+          left: [
+            wafMetric(webAcl, 'AllowedRequests', 'ALL', period).with({ label: 'allowed' }),
+            wafMetric(webAcl, 'BlockedRequests', 'ALL', period).with({ label: 'blocked' }),
+          ],
+          width: 12,
+        }),
+        new GraphWidget({
+          title: 'WAF: blocked, challenged and counted by rule',
+          left: [
+            wafVerdictsByRule(webAcl, 'BlockedRequests'),
+            wafVerdictsByRule(webAcl, 'ChallengeRequests'),
+            wafVerdictsByRule(webAcl, 'CaptchaRequests'),
+            wafVerdictsByRule(webAcl, 'CountedRequests'),
+          ],
+          width: 12,
+        }),
+      );
+    }
+
+    const costDrivers: IMetric[] = [
+      apiStage.metricCount({ period, statistic: Stats.SUM, label: 'API requests' }),
+      signupFunction.metricInvocations({ period, statistic: Stats.SUM, label: 'function invocations' }),
+      table.metricConsumedWriteCapacityUnits({ period, statistic: Stats.SUM, label: 'write units' }),
+      table.metricConsumedReadCapacityUnits({ period, statistic: Stats.SUM, label: 'read units' }),
+    ];
+    if (webAcl) {
+      costDrivers.push(
+        new MathExpression({
+          expression: 'allowed + blocked',
+          usingMetrics: {
+            allowed: wafMetric(webAcl, 'AllowedRequests', 'ALL', period),
+            blocked: wafMetric(webAcl, 'BlockedRequests', 'ALL', period),
+          },
+          label: 'WAF requests inspected',
+          period,
+        }),
+      );
+    }
+    dashboard.addWidgets(
+      new GraphWidget({ title: 'Cost-driving counts', left: costDrivers, width: 12 }),
+      new GraphWidget({
+        title: 'Function time billed (ms, sum)',
+        left: [signupFunction.metricDuration({ period, statistic: Stats.SUM, label: 'duration' })],
+        width: 6,
+      }),
+      new TextWidget({
+        markdown:
+          'What each alarm means and what to do: the README\'s "Operating it". The API, the function and the table are priced per request; WAF per request inspected and per rule.',
+        width: 6,
+      }),
+    );
+  }
+}
