@@ -1,0 +1,142 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '../../functions/create-customer/dynamodb-client.ts';
+import { dynamoDbLocalDirectory, isDynamoDbLocalCached } from '../../scripts/dynamodb-local.ts';
+
+export interface DynamoDbLocal {
+  endpoint: string;
+  /** Stops the JVM and waits until it has exited. */
+  stop(): Promise<void>;
+}
+
+/** The JVM needs seconds on a busy machine; past this something is wrong with it (and vitest's hook timeout is 60 s). */
+const STARTUP_TIMEOUT_MS = 45_000;
+/** A JVM that ignores SIGTERM this long is killed. */
+const STOP_TIMEOUT_MS = 5_000;
+/** Its own output, kept for the error when it does not come up. */
+const KEPT_OUTPUT_CHARS = 2_000;
+
+const freeLoopbackPort = async (): Promise<number> => {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const address = server.address();
+  server.close();
+  if (address === null || typeof address === 'string') throw new Error('no TCP port was assigned');
+  return address.port;
+};
+
+/**
+ * Whether it answers a DynamoDB request yet. The first one loads much of the JVM's code, so it is
+ * given longer than the tests' clients give any request.
+ */
+const answers = async (endpoint: string): Promise<boolean> => {
+  const client = createDynamoDbClient({ endpoint, maxAttempts: 1, requestTimeoutMs: 30_000 });
+  try {
+    await client.send(new ListTablesCommand({}));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.destroy();
+  }
+};
+
+const hasExited = (jvm: ChildProcess) => jvm.exitCode !== null || jvm.signalCode !== null;
+
+const stopJvm = async (jvm: ChildProcess): Promise<void> => {
+  // No pid: java was never started.
+  if (jvm.pid === undefined || hasExited(jvm)) return;
+  const exited = once(jvm, 'exit');
+  jvm.kill('SIGTERM');
+  const timer = setTimeout(() => jvm.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+};
+
+/**
+ * Starts AWS's DynamoDB Local (a JVM) in memory on a free port, for one test file or run, and
+ * resolves once it answers. `-sharedDb`: one database whatever the client's credentials and region,
+ * as dynalite has; `-disableTelemetry`: the tests make no calls to AWS. It listens on every interface
+ * (it has no option to listen on loopback only); the endpoint is the loopback one.
+ */
+export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
+  if (!(await isDynamoDbLocalCached())) {
+    throw new Error('DynamoDB Local is not in .cache/dynamodb-local: run npm run dynamodb-local:fetch');
+  }
+  const port = await freeLoopbackPort();
+  const endpoint = `http://127.0.0.1:${port}`;
+  const jvm = spawn(
+    'java',
+    [
+      // C1 only: the optimising compiler would spend the start's CPU on code that runs for seconds
+      // (BENCHMARKS.md, DynamoDB Local).
+      '-XX:TieredStopAtLevel=1',
+      '-Djava.library.path=DynamoDBLocal_lib',
+      '-jar',
+      'DynamoDBLocal.jar',
+      '-inMemory',
+      '-sharedDb',
+      '-disableTelemetry',
+      '-port',
+      String(port),
+    ],
+    { cwd: dynamoDbLocalDirectory, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  // A test process that ends without stopping it must not leave the JVM behind.
+  const killOnExit = () => jvm.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-KEPT_OUTPUT_CHARS);
+  };
+  jvm.stdout.on('data', keep);
+  jvm.stderr.on('data', keep);
+
+  const failedToStart = new Promise<never>((_, reject) => {
+    jvm.once('error', (error: NodeJS.ErrnoException) => {
+      reject(
+        new Error(
+          error.code === 'ENOENT'
+            ? 'DynamoDB Local needs Java: no `java` on the PATH (Debian: apt-get install default-jre-headless)'
+            : `DynamoDB Local: java could not be started: ${error.message}`,
+        ),
+      );
+    });
+    jvm.once('exit', (code, signal) => {
+      const lastLines = output.trim().split('\n').slice(-3).join(' | ');
+      reject(new Error(`DynamoDB Local exited before answering (${signal ?? `code ${code}`}): ${lastLines}`));
+    });
+  });
+  let settled = false;
+  const answering = (async () => {
+    const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+    while (!settled && !(await answers(endpoint))) {
+      if (Date.now() > deadline)
+        throw new Error(`DynamoDB Local did not answer within ${STARTUP_TIMEOUT_MS} ms`);
+      await sleep(50);
+    }
+  })();
+
+  try {
+    await Promise.race([answering, failedToStart]);
+  } catch (error) {
+    await stopJvm(jvm);
+    process.removeListener('exit', killOnExit);
+    throw error;
+  } finally {
+    settled = true;
+  }
+
+  return {
+    endpoint,
+    stop: async () => {
+      await stopJvm(jvm);
+      process.removeListener('exit', killOnExit);
+    },
+  };
+};
