@@ -14,8 +14,6 @@ export interface DynamoDbLocal {
 
 /** The JVM needs seconds on a busy machine; past this something is wrong with it (and vitest's hook timeout is 60 s). */
 const STARTUP_TIMEOUT_MS = 45_000;
-/** A JVM that ignores SIGTERM this long is killed. */
-const STOP_TIMEOUT_MS = 5_000;
 /** Its own output, kept for the error when it does not come up. */
 const KEPT_OUTPUT_CHARS = 2_000;
 
@@ -45,16 +43,29 @@ const answers = async (endpoint: string): Promise<boolean> => {
   }
 };
 
+/**
+ * Runs java under a shell that stops it (SIGTERM) once the shell's stdin closes: when the tests stop
+ * it, and when their process ends in any way, even killed, so that no JVM outlives its tests.
+ * Exit code 127: no java.
+ */
+const SUPERVISED_JAVA = `
+command -v java >/dev/null 2>&1 || exit 127
+exec 3<&0
+java "$@" </dev/null 3<&- &
+jvm=$!
+{ cat <&3 >/dev/null; kill "$jvm" 2>/dev/null; } &
+exec 3<&-
+wait "$jvm"
+`;
+
 const hasExited = (jvm: ChildProcess) => jvm.exitCode !== null || jvm.signalCode !== null;
 
 const stopJvm = async (jvm: ChildProcess): Promise<void> => {
-  // No pid: java was never started.
+  // No pid: the shell was never started.
   if (jvm.pid === undefined || hasExited(jvm)) return;
   const exited = once(jvm, 'exit');
-  jvm.kill('SIGTERM');
-  const timer = setTimeout(() => jvm.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  jvm.stdin?.end();
   await exited;
-  clearTimeout(timer);
 };
 
 /**
@@ -70,8 +81,11 @@ export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
   const port = await freeLoopbackPort();
   const endpoint = `http://127.0.0.1:${port}`;
   const jvm = spawn(
-    'java',
+    'sh',
     [
+      '-c',
+      SUPERVISED_JAVA,
+      'dynamodb-local',
       // C1 only: the optimising compiler would spend the start's CPU on code that runs for seconds
       // (BENCHMARKS.md, DynamoDB Local).
       '-XX:TieredStopAtLevel=1',
@@ -84,11 +98,8 @@ export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
       '-port',
       String(port),
     ],
-    { cwd: dynamoDbLocalDirectory, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: dynamoDbLocalDirectory, stdio: ['pipe', 'pipe', 'pipe'] },
   );
-  // A test process that ends without stopping it must not leave the JVM behind.
-  const killOnExit = () => jvm.kill('SIGKILL');
-  process.once('exit', killOnExit);
 
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -98,16 +109,16 @@ export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
   jvm.stderr.on('data', keep);
 
   const failedToStart = new Promise<never>((_, reject) => {
-    jvm.once('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        new Error(
-          error.code === 'ENOENT'
-            ? 'DynamoDB Local needs Java: no `java` on the PATH (Debian: apt-get install default-jre-headless)'
-            : `DynamoDB Local: java could not be started: ${error.message}`,
-        ),
-      );
-    });
+    jvm.once('error', (error) => reject(new Error(`DynamoDB Local could not be started: ${error.message}`)));
     jvm.once('exit', (code, signal) => {
+      if (code === 127) {
+        reject(
+          new Error(
+            'DynamoDB Local needs Java: no `java` on the PATH (Debian: apt-get install default-jre-headless)',
+          ),
+        );
+        return;
+      }
       const lastLines = output.trim().split('\n').slice(-3).join(' | ');
       reject(new Error(`DynamoDB Local exited before answering (${signal ?? `code ${code}`}): ${lastLines}`));
     });
@@ -126,17 +137,10 @@ export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
     await Promise.race([answering, failedToStart]);
   } catch (error) {
     await stopJvm(jvm);
-    process.removeListener('exit', killOnExit);
     throw error;
   } finally {
     settled = true;
   }
 
-  return {
-    endpoint,
-    stop: async () => {
-      await stopJvm(jvm);
-      process.removeListener('exit', killOnExit);
-    },
-  };
+  return { endpoint, stop: () => stopJvm(jvm) };
 };
