@@ -69,16 +69,15 @@ const stopJvm = async (jvm: ChildProcess): Promise<void> => {
 };
 
 /**
- * Starts AWS's DynamoDB Local (a JVM) in memory on a free port, for one test file or run, and
- * resolves once it answers. `-sharedDb`: one database whatever the client's credentials and region,
- * as dynalite has; `-disableTelemetry`: the tests make no calls to AWS. It listens on every interface
- * (it has no option to listen on loopback only); the endpoint is the loopback one.
+ * What it prints when its port was taken between our check and its bind, after which it stays up
+ * without listening (and whatever took the port would answer in its place).
  */
-export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
-  if (!(await isDynamoDbLocalCached())) {
-    throw new Error('DynamoDB Local is not in .cache/dynamodb-local: run npm run dynamodb-local:fetch');
-  }
-  const port = await freeLoopbackPort();
+const PORT_TAKEN = 'Failed to bind';
+const PORT_ATTEMPTS = 3;
+
+class PortTakenError extends Error {}
+
+const launch = async (port: number): Promise<DynamoDbLocal> => {
   const endpoint = `http://127.0.0.1:${port}`;
   const jvm = spawn(
     'sh',
@@ -101,14 +100,14 @@ export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
     { cwd: dynamoDbLocalDirectory, stdio: ['pipe', 'pipe', 'pipe'] },
   );
 
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-KEPT_OUTPUT_CHARS);
-  };
-  jvm.stdout.on('data', keep);
-  jvm.stderr.on('data', keep);
-
   const failedToStart = new Promise<never>((_, reject) => {
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-KEPT_OUTPUT_CHARS);
+      if (output.includes(PORT_TAKEN)) reject(new PortTakenError(`DynamoDB Local: port ${port} was taken`));
+    };
+    jvm.stdout.on('data', keep);
+    jvm.stderr.on('data', keep);
     jvm.once('error', (error) => reject(new Error(`DynamoDB Local could not be started: ${error.message}`)));
     jvm.once('exit', (code, signal) => {
       if (code === 127) {
@@ -141,6 +140,24 @@ export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
   } finally {
     settled = true;
   }
-
   return { endpoint, stop: () => stopJvm(jvm) };
+};
+
+/**
+ * Starts AWS's DynamoDB Local (a JVM) in memory on a free port, for one test file or run, and
+ * resolves once it answers. `-sharedDb`: one database whatever the client's credentials and region,
+ * as dynalite has; `-disableTelemetry`: the tests make no calls to AWS. It listens on every interface
+ * (it has no option to listen on loopback only); the endpoint is the loopback one.
+ */
+export const startDynamoDbLocal = async (): Promise<DynamoDbLocal> => {
+  if (!(await isDynamoDbLocalCached())) {
+    throw new Error('DynamoDB Local is not in .cache/dynamodb-local: run npm run dynamodb-local:fetch');
+  }
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await launch(await freeLoopbackPort());
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || attempt === PORT_ATTEMPTS) throw error;
+    }
+  }
 };
