@@ -2,8 +2,18 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteItemCommand,
+  DeleteTableCommand,
+  GetItemCommand,
+  ListTablesCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient } from '../../functions/create-customer/dynamodb-client.ts';
+import { customersTable } from '../../lib/customers-table.ts';
+import { ensureTable } from '../../local/embedded-dynamodb.ts';
 import { dynamoDbLocalDirectory, isDynamoDbLocalCached } from '../../scripts/dynamodb-local.ts';
 
 export interface DynamoDbLocal {
@@ -38,6 +48,51 @@ const answers = async (endpoint: string): Promise<boolean> => {
     return true;
   } catch {
     return false;
+  } finally {
+    client.destroy();
+  }
+};
+
+/**
+ * A cold JVM answers its first writes slowly, on a busy machine past the second the tests' clients
+ * allow a request, and the SDK's retry then meets the write its first attempt made (an Idempotency-Key
+ * claimed by itself answers 409). One round of each request the store makes, on a table of its own,
+ * loads that code before the tests.
+ */
+const warmUp = async (endpoint: string): Promise<void> => {
+  const client = createDynamoDbClient({ endpoint, maxAttempts: 1, requestTimeoutMs: 30_000 });
+  const TableName = 'warm-up';
+  const Key = { [customersTable.partitionKey]: { S: 'warm-up' } };
+  const slug = { ':slug': { S: 'warm-up' } };
+  try {
+    await ensureTable(client, TableName);
+    await client.send(
+      new PutItemCommand({
+        TableName,
+        Item: { ...Key, [customersTable.slugIndex.partitionKey]: slug[':slug'] },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      }),
+    );
+    await client.send(
+      new UpdateItemCommand({
+        TableName,
+        Key,
+        UpdateExpression: 'SET claims = :one',
+        ExpressionAttributeValues: { ':one': { N: '1' } },
+      }),
+    );
+    await client.send(new GetItemCommand({ TableName, Key, ConsistentRead: true }));
+    await client.send(
+      new QueryCommand({
+        TableName,
+        IndexName: customersTable.slugIndex.indexName,
+        KeyConditionExpression: 'slug = :slug',
+        ExpressionAttributeValues: slug,
+      }),
+    );
+    await client.send(new DeleteItemCommand({ TableName, Key }));
+    await client.send(new DeleteTableCommand({ TableName }));
   } finally {
     client.destroy();
   }
@@ -139,6 +194,12 @@ const launch = async (port: number): Promise<DynamoDbLocal> => {
     throw error;
   } finally {
     settled = true;
+  }
+  try {
+    await warmUp(endpoint);
+  } catch (error) {
+    await stopJvm(jvm);
+    throw new Error(`DynamoDB Local failed its warm-up: ${(error as Error).message}`);
   }
   return { endpoint, stop: () => stopJvm(jvm) };
 };
