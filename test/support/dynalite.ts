@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeEach } from 'vitest';
-import { createDynamoDbClient, toDocumentClient } from '../../functions/create-customer/dynamodb-client.ts';
-import { ensureTable, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
+import { startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
+import { connectTables } from './store-engines.ts';
 
 export interface EmbeddedTable {
   endpoint: string;
@@ -19,31 +18,23 @@ export interface EmbeddedTable {
  */
 export const useEmbeddedTable = async ({ freshTablePerTest = false } = {}): Promise<EmbeddedTable> => {
   const dynamoDb = await startEmbeddedDynamoDb();
-  const client = createDynamoDbClient({ endpoint: dynamoDb.endpoint });
+  const tables = connectTables(dynamoDb.endpoint);
   afterAll(async () => {
-    client.destroy();
+    tables.close();
     await dynamoDb.close();
   });
 
-  const prefix = `customers-${randomUUID().slice(0, 8)}`;
-  let tables = 0;
-  const createTable = async (): Promise<string> => {
-    tables += 1;
-    const name = `${prefix}-${tables}`;
-    await ensureTable(client, name);
-    return name;
-  };
-  let tableName = await createTable();
+  let tableName = await tables.createTable();
   if (freshTablePerTest) {
     beforeEach(async () => {
-      tableName = await createTable();
+      tableName = await tables.createTable();
     });
   }
 
   return {
     endpoint: dynamoDb.endpoint,
-    client,
-    documentClient: toDocumentClient(client),
+    client: tables.client,
+    documentClient: tables.documentClient,
     get tableName() {
       return tableName;
     },
