@@ -16,12 +16,12 @@ export const PRICES = {
 export const FUNCTION_MEMORY_MB = 1769;
 
 /**
- * The request units of one signup, counted from dynamodb-customer-store.ts for a name whose slug
- * needs no search (the common case): reads, both strongly consistent on items under 4 kB, are the
- * e-mail check and the slug hint; writes are the slug claim, the customer, the customer's copy in
- * the slug index (projection ALL, under 1 kB) and the hint's `next`.
+ * The request units of one signup, counted from the store for a name nobody has yet (the common
+ * case): the read, strongly consistent on an item under 4 kB, is the e-mail check; the writes are the
+ * counter's add, the slug reservation, the customer and its copy in the slug index (public fields
+ * only, under 1 kB). A namesake of earlier customers adds the sweep: two reads and one write.
  */
-export const SIGNUP_REQUEST_UNITS = { reads: 2, writes: 4 } as const;
+export const SIGNUP_REQUEST_UNITS = { reads: 1, writes: 4 } as const;
 
 export interface SignupCost {
   /** Milliseconds of Lambda time billed per signup (rounded up to the millisecond, as Lambda bills). */
