@@ -2,6 +2,7 @@ import { StoreUnavailableError } from './customer-store.ts';
 import { problems } from './http-problems.ts';
 import { type IdempotencyRecords, keyedDigest } from './idempotency-records.ts';
 import type { SignupEvent, SignupMiddleware, SignupRequest, SignupRequestState } from './signup-request.ts';
+import { TimeBudgetExceededError } from './time-budget.ts';
 
 /** The contract's bounds on the header, in characters (code points). */
 const MAX_KEY_LENGTH = 255;
@@ -73,9 +74,15 @@ export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions):
   },
   onError: async (request) => {
     const keyed = request.internal.claimedKey;
-    // A store that just failed gets no more requests within this answer's time budget: the record
-    // stays in progress until the budget this request had, then any retry may claim the key.
-    if (keyed === undefined || request.error instanceof StoreUnavailableError) return;
+    // A store that just failed gets no more requests within this answer's time budget, and a signup
+    // cut off by the budget may still be storing its customer: the record stays in progress until
+    // the budget this request had, then any retry may claim the key.
+    if (
+      keyed === undefined ||
+      request.error instanceof StoreUnavailableError ||
+      request.error instanceof TimeBudgetExceededError
+    )
+      return;
     try {
       await records.forget(keyed);
     } catch {

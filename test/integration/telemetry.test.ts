@@ -108,6 +108,46 @@ describe('structured logs (Powertools Logger)', () => {
     expect(JSON.stringify(line)).not.toContain('"stack"');
   });
 
+  it('log a hash that outlasts the time budget as a 503 of the budget, never as a store fault', async () => {
+    // Prepare: the store answers at once; the hash takes longer than the request's whole budget.
+    const hashed = Promise.withResolvers<void>();
+    const slowHasher = {
+      prepare: () => undefined,
+      hash: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        hashed.resolve();
+        return `bcrypt$$2b$04$${'a'.repeat(53)}`;
+      },
+    };
+    const call = createTestHandler({
+      documentClient: db.documentClient,
+      tableName: db.tableName,
+      telemetry: createTelemetry(),
+      hasher: slowHasher,
+      timeoutEarlyInMillis: 500,
+    });
+
+    // Act
+    const { result, lines } = await capturingOutput(() =>
+      invoke(call, { ...jsonPost(validSignup()), budgetMs: 1000 }),
+    );
+    await hashed.promise;
+
+    // Assess
+    const [line] = answerLines(lines);
+    expect(result.statusCode).toBe(503);
+    expect(result.json).toEqual({ detail: 'Service temporarily unavailable, try again later.' });
+    expect(line).toMatchObject({
+      level: 'WARN',
+      outcome: 'time-budget-exceeded',
+      status_code: 503,
+      error: { name: 'TimeBudgetExceededError' },
+    });
+    expect(metricLines(lines)).toContainEqual(
+      expect.objectContaining({ reason: 'time-budget-exceeded', SignupsRejected: 1 }),
+    );
+  });
+
   it('warn when a created customer’s answer could not be remembered for its Idempotency-Key, and answer 201', async () => {
     const call = loggedHandler();
     const mock = mockClient(db.documentClient);
