@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { SettingError } from '../functions/create-customer/settings.ts';
 import { createTableInput, customersTable } from '../lib/customers-table.ts';
 
 interface DynaliteOptions {
@@ -23,6 +25,54 @@ interface DynaliteOptions {
 // dynalite is CommonJS without type declarations.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
 
+interface LevelDatabase {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+/** The LevelDB binding dynalite stores its data with: the one whose lock decides who owns a directory. */
+const { Level } = createRequire(createRequire(import.meta.url).resolve('dynalite'))('level') as {
+  Level: new (location: string) => LevelDatabase;
+};
+
+const errorCode = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/**
+ * Makes `dataDir` ready for dynalite, or says in one line why it cannot be: dynalite itself opens
+ * LevelDB in the background and answers every request "Database is closed" when that failed.
+ */
+const prepareDataDir = async (dataDir: string): Promise<void> => {
+  const refuse = (why: string) => new SettingError('DATA_DIR', `DATA_DIR=${dataDir} ${why}`);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch (error) {
+    const code = errorCode(error);
+    const existing = statSync(dataDir, { throwIfNoEntry: false });
+    if (code === 'EEXIST' || code === 'ENOTDIR' || (existing !== undefined && !existing.isDirectory())) {
+      throw refuse(`is not a directory (${code}): set DATA_DIR to a directory, created if missing`);
+    }
+    throw refuse(`cannot be written (${code}): set DATA_DIR to a directory you can write`);
+  }
+  const probe = new Level(dataDir);
+  try {
+    await probe.open();
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    if (errorCode(cause) === 'LEVEL_LOCKED') {
+      throw refuse(
+        'is in use by another `npm start` or `npm run invoke`: stop that one, or set DATA_DIR to another directory',
+      );
+    }
+    throw refuse(
+      `cannot be opened as a database (${(cause as Error | undefined)?.message ?? errorCode(error)})`,
+    );
+  }
+  await probe.close();
+};
+
 export interface EmbeddedDynamoDb {
   endpoint: string;
   /** Stops the server and closes LevelDB, which writes everything out for the next start. */
@@ -35,6 +85,7 @@ export const startEmbeddedDynamoDb = async ({
 }: {
   dataDir?: string;
 } = {}): Promise<EmbeddedDynamoDb> => {
+  if (dataDir !== undefined) await prepareDataDir(dataDir);
   const server = dynalite({
     ...(dataDir === undefined ? {} : { path: dataDir }),
     createTableMs: 0,
