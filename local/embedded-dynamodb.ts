@@ -73,6 +73,31 @@ const prepareDataDir = async (dataDir: string): Promise<void> => {
   await probe.close();
 };
 
+/**
+ * Counts the requests dynalite is still working on, to close its LevelDB only after the last: an
+ * action outlives its client's connection, and one that reaches LevelDB after the close throws
+ * "Database is closed" where nothing catches it. dynalite ends each request with `res.end`.
+ */
+export const trackRequests = (server: Server) => {
+  let working = 0;
+  let idle = Promise.withResolvers<void>();
+  idle.resolve();
+  server.prependListener('request', (_, response) => {
+    if (working++ === 0) idle = Promise.withResolvers<void>();
+    const end = response.end.bind(response);
+    response.end = ((...args: Parameters<typeof end>) => {
+      if (--working === 0) idle.resolve();
+      return end(...args);
+    }) as typeof response.end;
+  });
+  return {
+    /** Settles once no request is being worked on. */
+    idle: async (): Promise<void> => {
+      while (working > 0) await idle.promise;
+    },
+  };
+};
+
 export interface EmbeddedDynamoDb {
   endpoint: string;
   /** Stops the server and closes LevelDB, which writes everything out for the next start. */
@@ -92,17 +117,22 @@ export const startEmbeddedDynamoDb = async ({
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  const requests = trackRequests(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      const closed = new Promise<void>((resolve, reject) => {
         // dynalite's close waits for the HTTP server (idle kept-alive sockets are closed), then for
         // pending writes, then closes LevelDB.
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+      await requests.idle();
+      server.closeAllConnections();
+      await closed;
+    },
   };
 };
 

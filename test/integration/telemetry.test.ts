@@ -3,9 +3,9 @@ import {
   ThrottlingException,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createTelemetry } from '../../functions/create-customer/create-signup-handler.ts';
 import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
@@ -132,6 +132,11 @@ describe('structured logs (Powertools Logger)', () => {
       invoke(call, { ...jsonPost(validSignup()), budgetMs: 1000 }),
     );
     await hashed.promise;
+    // The signup goes on after its 503: let it store its customer before the table goes.
+    await vi.waitFor(async () => {
+      const { Items = [] } = await db.documentClient.send(new ScanCommand({ TableName: db.tableName }));
+      expect(Items.some((item) => String(item.pk).startsWith('customer#'))).toBe(true);
+    });
 
     // Assess
     const [line] = answerLines(lines);
