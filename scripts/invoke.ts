@@ -5,7 +5,6 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createDynamoDbClient } from '../functions/create-customer/dynamodb-client.ts';
-import { SettingError } from '../functions/create-customer/settings.ts';
 import { signupFunctionMemoryMb, signupFunctionTimeoutSeconds } from '../lib/signup-function.ts';
 import { stageConfigs } from '../lib/stage-config.ts';
 import { type EmbeddedDynamoDb, ensureTable, startEmbeddedDynamoDb } from '../local/embedded-dynamodb.ts';
@@ -93,6 +92,8 @@ try {
 } catch (error) {
   // One line for a person, never a stack.
   const message = error instanceof Error ? error.message : String(error);
-  console.error(error instanceof SettingError ? message : `npm run invoke failed: ${message.split('\n')[0]}`);
+  // By name: the bundle refuses its settings with its own copy of SettingError.
+  const setting = error instanceof Error && error.name === 'SettingError';
+  console.error(setting ? message : `npm run invoke failed: ${message.split('\n')[0]}`);
   process.exitCode = 1;
 }
