@@ -85,8 +85,10 @@ export const trackRequests = (server: Server) => {
   server.prependListener('request', (_, response) => {
     if (working++ === 0) idle = Promise.withResolvers<void>();
     const end = response.end.bind(response);
+    let ended = false;
     response.end = ((...args: Parameters<typeof end>) => {
-      if (--working === 0) idle.resolve();
+      if (!ended && --working === 0) idle.resolve();
+      ended = true;
       return end(...args);
     }) as typeof response.end;
   });
