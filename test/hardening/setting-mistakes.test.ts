@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,9 +19,17 @@ interface Run {
 }
 
 /** Runs a command of the project until it exits (killed past the limit), with everything it wrote. */
-const run = async (args: string[], environment: Record<string, string> = {}): Promise<Run> => {
+const run = async (
+  args: string[],
+  environment: Record<string, string> = {},
+  { asNobody = false } = {},
+): Promise<Run> => {
   const started = performance.now();
-  const child = spawn(process.execPath, args, {
+  // setpriv (util-linux) runs the command as user nobody: root may write anywhere.
+  const [command, ...commandArgs] = asNobody
+    ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, ...args]
+    : [process.execPath, ...args];
+  const child = spawn(command ?? process.execPath, commandArgs, {
     cwd: projectRoot,
     env: { ...process.env, ...environment },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -39,8 +47,8 @@ const run = async (args: string[], environment: Record<string, string> = {}): Pr
   return { code: code as number | null, output, ms: performance.now() - started };
 };
 
-const npmStart = (environment: Record<string, string>) =>
-  run(['local/server.ts'], { PORT: '0', DATA_DIR: emptyDir(), BCRYPT_COST: '4', ...environment });
+const npmStart = (environment: Record<string, string>, options?: { asNobody?: boolean }) =>
+  run(['local/server.ts'], { PORT: '0', DATA_DIR: emptyDir(), BCRYPT_COST: '4', ...environment }, options);
 
 /** `npx cdk synth` with cdk.json's context, the bundle's build skipped: the app refuses before it reads it. */
 const cdkSynth = (context: string[]) =>
@@ -154,12 +162,20 @@ describe.concurrent('npm start refuses a wrong setting in one line that names it
     expectRefusal(await npmStart({ DATA_DIR: join(file, 'data') }), 'DATA_DIR=');
   });
 
-  // root may write anywhere: only another user sees the directory as read-only.
-  it.skipIf(process.getuid?.() === 0)('DATA_DIR that cannot be written', async () => {
-    const readOnly = emptyDir();
-    chmodSync(readOnly, 0o500);
+  it('DATA_DIR that cannot be written', async () => {
+    // Prepare: a directory its user can read but not write; root may write anywhere, so root runs
+    // the server as nobody, who needs a way in.
+    const asNobody = process.getuid?.() === 0;
+    const parent = emptyDir();
+    const readOnly = join(parent, 'read-only');
+    mkdirSync(readOnly, { mode: 0o555 });
+    if (asNobody) chmodSync(parent, 0o755);
 
-    expect(expectRefusal(await npmStart({ DATA_DIR: readOnly }), 'DATA_DIR=')).toContain('cannot be written');
+    // Act
+    const result = await npmStart({ DATA_DIR: readOnly }, { asNobody });
+
+    // Assess
+    expect(expectRefusal(result, 'DATA_DIR=')).toContain('cannot be written');
   });
 });
 
