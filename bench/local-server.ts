@@ -17,6 +17,8 @@ export interface Answer {
 }
 
 export interface BenchServer {
+  /** The embedded DynamoDB the server stores in. */
+  storeEndpoint: string;
   /** POSTs a JSON body to the signup endpoint over a kept-alive connection of `agent`. */
   post: (body: unknown, agent?: Agent) => Promise<Answer>;
   /** How many bcryptjs hashes the server has computed since it started. */
@@ -63,19 +65,22 @@ export const startBenchServer = async ({
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const endpoint = await new Promise<URL>((resolve, reject) => {
-    const onData = () => {
-      const match = /Signup API: (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
-      if (match?.[1]) {
-        child.stdout?.off('data', onData);
-        resolve(new URL(match[1]));
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.once('exit', (code) =>
-      reject(new Error(`the local server exited (${code}) before listening:\n${output}`)),
-    );
-  });
+  const { endpoint, storeEndpoint } = await new Promise<{ endpoint: URL; storeEndpoint: string }>(
+    (resolve, reject) => {
+      const onData = () => {
+        const api = /Signup API: (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
+        const store = /Store: embedded DynamoDB in .* on (http:\/\/\S+)/.exec(output);
+        if (api?.[1] && store?.[1]) {
+          child.stdout?.off('data', onData);
+          resolve({ endpoint: new URL(api[1]), storeEndpoint: store[1] });
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.once('exit', (code) =>
+        reject(new Error(`the local server exited (${code}) before listening:\n${output}`)),
+      );
+    },
+  );
 
   const defaultAgent = new Agent({ keepAlive: true, maxSockets: 1 });
   const post = (body: unknown, agent: Agent = defaultAgent): Promise<Answer> =>
@@ -121,5 +126,5 @@ export const startBenchServer = async ({
     }
     await rm(dataDir, { recursive: true, force: true });
   };
-  return { post, hashes, stop };
+  return { storeEndpoint, post, hashes, stop };
 };

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the signup's performance budgets, measured side by side in one run on this
- * machine, after `npm run build`. Prints a table and writes bench/results.json; exits with 1 when a
- * budget does not hold. Every request goes to 127.0.0.1; a full run takes under a minute on two cores.
+ * machine, after `npm run build`. Prints a table and writes bench/results.json, which git ignores
+ * (BENCHMARKS.md is the record); exits with 1 when a budget does not hold. Every request goes to 127.0.0.1; a full run takes under a minute on two cores.
  *
  * BENCH_SERVER_NODE_FLAGS passes Node flags to the local server, for instance
  * `--cpu-prof --cpu-prof-dir=/tmp/profiles` to see where a warm signup's time goes.
@@ -18,6 +18,7 @@ import { costPerMillionSignups } from './cost.ts';
 import { measureInitBreakdown } from './init-breakdown.ts';
 import { startBenchServer } from './local-server.ts';
 import { round } from './stats.ts';
+import { storeRequests } from './store-requests.ts';
 import { measureRejections, measureThroughput, measureWarmSignup } from './warm.ts';
 
 const SAMPLES = {
@@ -34,7 +35,9 @@ const THROUGHPUT_CLIENTS = 8;
 const BUDGETS = {
   coldStartRatio: 1.25,
   coldStartRatioAim: 1.1,
-  warmSignupRatio: 1.05,
+  // Leaves room for the store's two requests, which a cost-10 hash does not dwarf (BENCHMARKS.md).
+  warmSignupRatio: 1.2,
+  pathBeyondHashAndStoreMs: 2,
   invalidInputMs: 3,
   commonPasswordMs: 3,
   duplicateEmailMs: 5,
@@ -93,12 +96,17 @@ try {
   const nodeFlags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   log(`starting the local server at bcrypt cost ${WARM_BCRYPT_COST}`);
   const server = await startBenchServer({ bcryptCost: WARM_BCRYPT_COST, nodeFlags });
+  const store = storeRequests(server.storeEndpoint, process.env.TABLE_NAME || 'customers');
   let warm: Awaited<ReturnType<typeof measureWarmSignup>>;
   let rejections: Awaited<ReturnType<typeof measureRejections>>;
   let throughput: Awaited<ReturnType<typeof measureThroughput>>;
   try {
-    log(`${SAMPLES.warmSignups} signups against as many hashes`);
-    warm = await measureWarmSignup(server, { samples: SAMPLES.warmSignups, bcryptCost: WARM_BCRYPT_COST });
+    log(`${SAMPLES.warmSignups} signups against as many hashes, e-mail reads and customer puts`);
+    warm = await measureWarmSignup(server, {
+      samples: SAMPLES.warmSignups,
+      bcryptCost: WARM_BCRYPT_COST,
+      store,
+    });
     log(`${SAMPLES.rejectionsPerKind} rejections of each kind`);
     rejections = await measureRejections(server, {
       samples: SAMPLES.rejectionsPerKind,
@@ -112,8 +120,11 @@ try {
       hashMs: warm.hashAlone.median,
     });
   } finally {
+    store.close();
     await server.stop();
   }
+  const alone = warm.storeRequests;
+  if (alone === undefined) throw new Error('the warm signups were measured without the store requests');
 
   // The same signup at the cost the prod stage hashes with: the overhead is the same few
   // milliseconds, the hash four times longer.
@@ -161,6 +172,12 @@ try {
       measured: `${warm.signup.median} ms vs ${warm.hashAlone.median} ms for one hash: ${warm.ratio}× (+${warm.overheadMs} ms)`,
       budget: `≤ ${BUDGETS.warmSignupRatio}×`,
       holds: warm.ratio <= BUDGETS.warmSignupRatio,
+    },
+    {
+      what: `warm signup (cost ${WARM_BCRYPT_COST}), the path beyond the hash and the store's two requests`,
+      measured: `${alone.pathBeyondMs} ms: ${warm.signup.median} ms − ${warm.hashAlone.median} ms hash − ${alone.emailRead.median} ms e-mail read − ${alone.customerPut.median} ms customer put, each alone`,
+      budget: `≤ ${BUDGETS.pathBeyondHashAndStoreMs} ms`,
+      holds: alone.pathBeyondMs <= BUDGETS.pathBeyondHashAndStoreMs,
     },
     {
       what: `warm signup (cost ${WARM_BCRYPT_COST}), the store answering at once`,

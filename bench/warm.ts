@@ -2,6 +2,7 @@ import { Agent } from 'node:http';
 import bcrypt from 'bcryptjs';
 import type { Answer, BenchServer } from './local-server.ts';
 import { median, quantile, round, type Summary, summarise } from './stats.ts';
+import type { StoreRequests } from './store-requests.ts';
 
 const PASSWORD = 'SecureP@ssw0rd123';
 
@@ -49,40 +50,60 @@ export interface WarmSignupResult {
   ratio: number;
   /** What the signup adds to its hash, median against median. */
   overheadMs: number;
+  /** With the store's requests measured alone in the same run: each of them, and the rest of the path. */
+  storeRequests?: {
+    emailRead: Summary;
+    customerPut: Summary;
+    /** Median signup minus the medians of the hash, the e-mail read and the customer's put. */
+    pathBeyondMs: number;
+  };
 }
 
 /**
- * Valid signups on the local server against bcryptjs hashes at the same cost in this process,
- * interleaved (the order swapped every pair) so that any slowdown of the machine hits both.
+ * Valid signups on the local server against bcryptjs hashes at the same cost in this process, and,
+ * given `store`, against the e-mail read and the customer's put alone, interleaved (the order turned
+ * every sample) so that any slowdown of the machine hits them all.
  */
 export const measureWarmSignup = async (
   server: BenchServer,
-  { samples, bcryptCost }: { samples: number; bcryptCost: number },
+  { samples, bcryptCost, store }: { samples: number; bcryptCost: number; store?: StoreRequests },
 ): Promise<WarmSignupResult> => {
   // Warm both sides up first: the server's first signup reads the data files, and V8 optimises late.
   for (let i = 0; i < 5; i++) {
     expectAnswer(await server.post(signupBody(`warm-up-${i}@example.com`)), 201, '"slug"');
     await timeHash(bcryptCost);
   }
+  for (let i = 0; i < 5 && store !== undefined; i++) {
+    await store.emailRead(-1 - i);
+    await store.customerPut(-1 - i);
+  }
   const signups: number[] = [];
   const hashes: number[] = [];
+  const emailReads: number[] = [];
+  const customerPuts: number[] = [];
   await countingHashes(server, samples, 'valid signups', async () => {
     for (let i = 0; i < samples; i++) {
-      const signup = async () => {
-        const answer = await server.post(signupBody(`warm-${i}@example.com`));
-        expectAnswer(answer, 201, '"slug"');
-        signups.push(answer.ms);
-      };
-      const hash = async () => {
-        hashes.push(await timeHash(bcryptCost));
-      };
-      if (i % 2 === 0) {
-        await signup();
-        await hash();
-      } else {
-        await hash();
-        await signup();
-      }
+      const steps = [
+        async () => {
+          const answer = await server.post(signupBody(`warm-${i}@example.com`));
+          expectAnswer(answer, 201, '"slug"');
+          signups.push(answer.ms);
+        },
+        async () => {
+          hashes.push(await timeHash(bcryptCost));
+        },
+        ...(store === undefined
+          ? []
+          : [
+              async () => {
+                emailReads.push(await store.emailRead(i));
+              },
+              async () => {
+                customerPuts.push(await store.customerPut(i));
+              },
+            ]),
+      ];
+      for (let step = 0; step < steps.length; step++) await steps[(i + step) % steps.length]?.();
     }
   });
   return {
@@ -91,6 +112,15 @@ export const measureWarmSignup = async (
     hashAlone: summarise(hashes),
     ratio: round(median(signups) / median(hashes)),
     overheadMs: round(median(signups) - median(hashes)),
+    ...(store === undefined
+      ? {}
+      : {
+          storeRequests: {
+            emailRead: summarise(emailReads),
+            customerPut: summarise(customerPuts),
+            pathBeyondMs: round(median(signups) - median(hashes) - median(emailReads) - median(customerPuts)),
+          },
+        }),
   };
 };
 

@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { SettingError } from '../functions/create-customer/settings.ts';
 import { createTableInput, customersTable } from '../lib/customers-table.ts';
 
 interface DynaliteOptions {
@@ -23,6 +25,81 @@ interface DynaliteOptions {
 // dynalite is CommonJS without type declarations.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: DynaliteOptions) => Server;
 
+interface LevelDatabase {
+  open(): Promise<void>;
+  close(): Promise<void>;
+}
+/** The LevelDB binding dynalite stores its data with: the one whose lock decides who owns a directory. */
+const { Level } = createRequire(createRequire(import.meta.url).resolve('dynalite'))('level') as {
+  Level: new (location: string) => LevelDatabase;
+};
+
+const errorCode = (error: unknown): string | undefined => {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+};
+
+/**
+ * Makes `dataDir` ready for dynalite, or says in one line why it cannot be: dynalite itself opens
+ * LevelDB in the background and answers every request "Database is closed" when that failed.
+ */
+const prepareDataDir = async (dataDir: string): Promise<void> => {
+  const refuse = (why: string) => new SettingError('DATA_DIR', `DATA_DIR=${dataDir} ${why}`);
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch (error) {
+    const code = errorCode(error);
+    const existing = statSync(dataDir, { throwIfNoEntry: false });
+    if (code === 'EEXIST' || code === 'ENOTDIR' || (existing !== undefined && !existing.isDirectory())) {
+      throw refuse(`is not a directory (${code}): set DATA_DIR to a directory, created if missing`);
+    }
+    throw refuse(`cannot be written (${code}): set DATA_DIR to a directory you can write`);
+  }
+  const probe = new Level(dataDir);
+  try {
+    await probe.open();
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    if (errorCode(cause) === 'LEVEL_LOCKED') {
+      throw refuse(
+        'is in use by another `npm start` or `npm run invoke`: stop that one, or set DATA_DIR to another directory',
+      );
+    }
+    throw refuse(
+      `cannot be opened as a database (${(cause as Error | undefined)?.message ?? errorCode(error)})`,
+    );
+  }
+  await probe.close();
+};
+
+/**
+ * Counts the requests dynalite is still working on, to close its LevelDB only after the last: an
+ * action outlives its client's connection, and one that reaches LevelDB after the close throws
+ * "Database is closed" where nothing catches it. dynalite ends each request with `res.end`.
+ */
+export const trackRequests = (server: Server) => {
+  let working = 0;
+  let idle = Promise.withResolvers<void>();
+  idle.resolve();
+  server.prependListener('request', (_, response) => {
+    if (working++ === 0) idle = Promise.withResolvers<void>();
+    const end = response.end.bind(response);
+    let ended = false;
+    response.end = ((...args: Parameters<typeof end>) => {
+      if (!ended && --working === 0) idle.resolve();
+      ended = true;
+      return end(...args);
+    }) as typeof response.end;
+  });
+  return {
+    /** Settles once no request is being worked on. */
+    idle: async (): Promise<void> => {
+      while (working > 0) await idle.promise;
+    },
+  };
+};
+
 export interface EmbeddedDynamoDb {
   endpoint: string;
   /** Stops the server and closes LevelDB, which writes everything out for the next start. */
@@ -35,23 +112,29 @@ export const startEmbeddedDynamoDb = async ({
 }: {
   dataDir?: string;
 } = {}): Promise<EmbeddedDynamoDb> => {
+  if (dataDir !== undefined) await prepareDataDir(dataDir);
   const server = dynalite({
     ...(dataDir === undefined ? {} : { path: dataDir }),
     createTableMs: 0,
     deleteTableMs: 0,
     updateTableMs: 0,
   });
+  const requests = trackRequests(server);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      const closed = new Promise<void>((resolve, reject) => {
         // dynalite's close waits for the HTTP server (idle kept-alive sockets are closed), then for
         // pending writes, then closes LevelDB.
         server.close((error) => (error ? reject(error) : resolve()));
-      }),
+      });
+      await requests.idle();
+      server.closeAllConnections();
+      await closed;
+    },
   };
 };
 

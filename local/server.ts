@@ -3,20 +3,25 @@
  * server that turns each request into an API Gateway proxy event, on an embedded DynamoDB
  * (dynalite, kept under DATA_DIR) or on the DynamoDB-compatible endpoint in DYNAMODB_ENDPOINT.
  */
-import { mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createSignupHandler } from '../functions/create-customer/create-signup-handler.ts';
 import { createDynamoDbClient } from '../functions/create-customer/dynamodb-client.ts';
-import { readSettings } from '../functions/create-customer/settings.ts';
+import { isStoreFault } from '../functions/create-customer/dynamodb-faults.ts';
+import { TIMEOUT_EARLY_MS } from '../functions/create-customer/handler.ts';
+import { quoted, readSettings, SettingError } from '../functions/create-customer/settings.ts';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.ts';
-import { type EmbeddedDynamoDb, ensureTable, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
+import { ensureTable, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
+import { estimateHashMs, highestCostWithin } from './hash-time.ts';
 import { startWebOrigin, withOpenApiDocument } from './web-origin.ts';
 
 /** The deployed function's timeout: the local run keeps the same time budget. */
 const FUNCTION_TIMEOUT_MS = 10_000;
+/** What a signup has before it is answered 503: the hash must fit in it, with the store's requests. */
+const SIGNUP_BUDGET_MS = FUNCTION_TIMEOUT_MS - TIMEOUT_EARLY_MS;
+const DEFAULT_PORT = 3000;
 /** API Gateway refuses larger payloads before the function sees them (it allows 10 MB; a local run needs less). */
 const MAX_FORWARDED_BYTES = 1024 * 1024;
 
@@ -69,68 +74,152 @@ const logServerError = (request: IncomingMessage, error: unknown) => {
   );
 };
 
-const serve = (handler: Handler) => async (request: IncomingMessage, response: ServerResponse) => {
-  try {
-    const body = await readBody(request);
-    send(response, await handler(toApiGatewayEvent(request, body), localContext(FUNCTION_TIMEOUT_MS)));
-  } catch (error) {
-    logServerError(request, error);
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
-    send(response, {
-      statusCode: 500,
-      // The handler's headers could not be had: at least no cache keeps this and no browser sniffs it.
-      headers: {
-        'Content-Type': 'application/json',
-        'Cache-Control': 'no-store',
-        'X-Content-Type-Options': 'nosniff',
-      },
-      body: JSON.stringify({ detail: 'A server error occurred.' }),
+/** Serves each request with `handler`, keeping the answers not yet sent so that a stop can wait for them. */
+const serve = (handler: Handler) => {
+  const inFlight = new Set<Promise<void>>();
+  const listener = (request: IncomingMessage, response: ServerResponse) => {
+    const answered = (async () => {
+      try {
+        const body = await readBody(request);
+        send(response, await handler(toApiGatewayEvent(request, body), localContext(FUNCTION_TIMEOUT_MS)));
+      } catch (error) {
+        logServerError(request, error);
+        if (response.headersSent) {
+          response.destroy();
+          return;
+        }
+        send(response, {
+          statusCode: 500,
+          // The handler's headers could not be had: at least no cache keeps this and no browser sniffs it.
+          headers: {
+            'Content-Type': 'application/json',
+            'Cache-Control': 'no-store',
+            'X-Content-Type-Options': 'nosniff',
+          },
+          body: JSON.stringify({ detail: 'A server error occurred.' }),
+        });
+      }
+    })();
+    inFlight.add(answered);
+    void answered.finally(() => inFlight.delete(answered));
+  };
+  return { listener, answered: () => Promise.allSettled(inFlight) };
+};
+
+/** PORT as a number; the page takes the next port, so the last port is not one. */
+const readPort = (text: string | undefined): number => {
+  const port = Number(text ?? DEFAULT_PORT);
+  if (!/^\d+$/.test(text ?? String(DEFAULT_PORT)) || port > 65_534) {
+    throw new SettingError(
+      'PORT',
+      `PORT=${quoted(text)} is not a port: use a number from 1 to 65534 (the signup page takes PORT+1), or 0 for any free ports`,
+    );
+  }
+  return port;
+};
+
+/** Why `port` cannot be listened on, as a mistake of PORT: the page's port is PORT+1, which the user never set. */
+const portRefused = (error: unknown, port: number, listening: number): Error => {
+  const code = (error as { code?: unknown }).code;
+  const which =
+    listening === port ? `port ${port}` : `port ${listening}, which the signup page takes (PORT+1),`;
+  if (code === 'EADDRINUSE') {
+    return new SettingError(
+      'PORT',
+      `PORT=${port}: ${which} is in use (another npm start?): ${listening === port ? 'set PORT to a free port' : 'choose a PORT whose next port is free too'}`,
+    );
+  }
+  if (code === 'EACCES') {
+    return new SettingError('PORT', `PORT=${port}: ${which} is not open to this user: use a port above 1023`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+};
+
+const listen = (server: Server, port: number): Promise<number> =>
+  new Promise((listening, failed) => {
+    server.once('error', failed);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', failed);
+      listening((server.address() as AddressInfo).port);
     });
+  });
+
+/** A bcrypt cost whose one hash cannot fit the signup's time budget would answer every signup 503. */
+const refuseSlowHash = (cost: number): void => {
+  const hashMs = estimateHashMs(cost);
+  if (hashMs <= SIGNUP_BUDGET_MS) return;
+  throw new SettingError(
+    'BCRYPT_COST',
+    `BCRYPT_COST=${cost}: one hash would take about ${Math.round(hashMs / 1000)} s on this machine, over the ${SIGNUP_BUDGET_MS / 1000} s a signup has: use ${highestCostWithin(SIGNUP_BUDGET_MS, cost, hashMs)} or less`,
+  );
+};
+
+/** The table, created unless it exists; a store that is not there, or refuses the name, is a setting's mistake. */
+const prepareTable = async (endpoint: string, tableName: string, external: boolean): Promise<void> => {
+  const client = createDynamoDbClient({ endpoint });
+  try {
+    await ensureTable(client, tableName);
+  } catch (error) {
+    const { name, message, code } = error as Error & { code?: string };
+    if (external && isStoreFault(error)) {
+      throw new SettingError(
+        'DYNAMODB_ENDPOINT',
+        `DYNAMODB_ENDPOINT=${endpoint}: no DynamoDB answers there (${code ?? name}): start it, or unset DYNAMODB_ENDPOINT to use the embedded store`,
+      );
+    }
+    if (name === 'ValidationException') {
+      throw new SettingError('TABLE_NAME', `TABLE_NAME=${tableName}: DynamoDB refuses it (${message})`);
+    }
+    throw error;
+  } finally {
+    client.destroy();
   }
 };
 
 const main = async () => {
-  const port = Number(process.env.PORT ?? 3000);
-  const environment: NodeJS.ProcessEnv = {
-    ...process.env,
-    TABLE_NAME: process.env.TABLE_NAME || 'customers',
-  };
-  let embedded: EmbeddedDynamoDb | undefined;
-  if (!environment.DYNAMODB_ENDPOINT) {
-    const dataDir = resolve(process.env.DATA_DIR || '.data');
-    mkdirSync(dataDir, { recursive: true });
-    embedded = await startEmbeddedDynamoDb({ dataDir });
-    environment.DYNAMODB_ENDPOINT = embedded.endpoint;
-  }
+  const port = readPort(process.env.PORT || undefined);
+  // Every setting is checked before anything starts.
+  const settings = readSettings({ ...process.env, TABLE_NAME: process.env.TABLE_NAME || 'customers' });
+  refuseSlowHash(settings.bcryptCost);
+  const external = settings.dynamodbEndpoint !== undefined;
+  const dataDir = resolve(process.env.DATA_DIR || '.data');
+
   // The signup page on the next port (PORT=0: any free one): an origin the API allows unless told otherwise.
   const customersUrl = Promise.withResolvers<string>();
-  const webOrigin = await startWebOrigin({
-    port: port === 0 ? 0 : port + 1,
-    customersUrl: customersUrl.promise,
-  });
-  environment.CORS_ORIGINS ??= webOrigin.origins.join(',');
-  const settings = readSettings(environment);
-  await ensureTable(createDynamoDbClient({ endpoint: environment.DYNAMODB_ENDPOINT }), settings.tableName);
+  const pagePort = port === 0 ? 0 : port + 1;
+  const webOrigin = await startWebOrigin({ port: pagePort, customersUrl: customersUrl.promise }).catch(
+    (error: unknown) => {
+      throw portRefused(error, port, pagePort);
+    },
+  );
+  const corsOrigins = process.env.CORS_ORIGINS === undefined ? webOrigin.origins : settings.corsOrigins;
+  const [pageOrigin] = webOrigin.origins;
+  if (pageOrigin !== undefined && !corsOrigins.includes(pageOrigin)) {
+    console.error(
+      `Warning: CORS_ORIGINS leaves out the signup page's origin ${pageOrigin}: the page will not be able to call the API (add it, or unset CORS_ORIGINS)`,
+    );
+  }
 
-  const server = createServer(withOpenApiDocument(serve(createSignupHandler(settings))));
-  server.listen(port, '127.0.0.1');
-  await new Promise((ready) => server.once('listening', ready));
-  const { port: boundPort } = server.address() as AddressInfo;
+  const embedded = external ? undefined : await startEmbeddedDynamoDb({ dataDir });
+  const endpoint = settings.dynamodbEndpoint ?? embedded?.endpoint ?? '';
+  await prepareTable(endpoint, settings.tableName, external);
+
+  const api = serve(createSignupHandler({ ...settings, dynamodbEndpoint: endpoint, corsOrigins }));
+  const server = createServer(withOpenApiDocument(api.listener));
+  const boundPort = await listen(server, port).catch((error: unknown) => {
+    throw portRefused(error, port, port);
+  });
   customersUrl.resolve(`http://127.0.0.1:${boundPort}/api/v1/customers/`);
   console.log(`Signup page: ${webOrigin.url}`);
   console.log(`OpenAPI reference: http://127.0.0.1:${boundPort}/openapi.json`);
   console.log(`Signup API: http://127.0.0.1:${boundPort}/api/v1/customers/`);
-  console.log(
-    embedded
-      ? `Store: embedded DynamoDB in ${resolve(process.env.DATA_DIR || '.data')}`
-      : `Store: ${settings.dynamodbEndpoint}`,
-  );
+  console.log(embedded ? `Store: embedded DynamoDB in ${dataDir} on ${endpoint}` : `Store: ${endpoint}`);
 
   const stop = async () => {
+    // New requests are refused; those already in flight are answered before their store goes.
     server.close();
+    server.closeIdleConnections();
+    await api.answered();
     server.closeAllConnections();
     await webOrigin.close();
     // Closing dynalite writes LevelDB out: the next start on the same DATA_DIR knows every customer.
@@ -141,4 +230,11 @@ const main = async () => {
   process.once('SIGTERM', stop);
 };
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // One line for a person, never a stack: a setting's mistake says what to do.
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(error instanceof SettingError ? message : `npm start failed: ${message.split('\n')[0]}`);
+  process.exit(1);
+}

@@ -8,6 +8,7 @@ import {
   type SignupMiddleware,
   type SignupRequestState,
 } from './signup-request.ts';
+import { TimeBudgetExceededError } from './time-budget.ts';
 
 /** How long a client should wait before retrying when the store is unavailable. */
 export const RETRY_AFTER_SECONDS = 1;
@@ -45,6 +46,7 @@ const requestProblem = (
 ): HttpProblem | undefined => {
   if (error instanceof HttpProblem) return error;
   if (error instanceof StoreUnavailableError) return problems.storeUnavailable(RETRY_AFTER_SECONDS);
+  if (error instanceof TimeBudgetExceededError) return problems.timeBudgetExceeded(RETRY_AFTER_SECONDS);
   if (isValidatorRejection(error)) {
     return event.body === null
       ? problems.noData()

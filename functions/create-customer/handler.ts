@@ -5,7 +5,6 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import validator, { type Options as ValidatorOptions } from '@middy/validator';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { answer, contractErrors, RETRY_AFTER_SECONDS } from './contract-errors.ts';
-import { StoreUnavailableError } from './customer-store.ts';
 import validateSignupEvent from './generated/validate-signup-event.js';
 import { idempotency } from './idempotency.ts';
 import type { IdempotencyRecords } from './idempotency-records.ts';
@@ -20,6 +19,10 @@ import {
   signupRequest,
 } from './signup-request.ts';
 import { type Telemetry, telemetry } from './telemetry.ts';
+import { TimeBudgetExceededError } from './time-budget.ts';
+
+/** How long before Lambda's own timeout the function answers 503 by default. */
+export const TIMEOUT_EARLY_MS = 500;
 
 export interface SignupHandlerOptions {
   signup: (fields: SubmittedFields, retry?: SignupRetry, signal?: AbortSignal) => Promise<SignupOutcome>;
@@ -54,12 +57,12 @@ export const createHandler = ({
   idempotencyRecords,
   corsOrigins,
   telemetry: telemetryClients,
-  timeoutEarlyInMillis = 500,
+  timeoutEarlyInMillis = TIMEOUT_EARLY_MS,
 }: SignupHandlerOptions) =>
   middy<SignupEvent, APIGatewayProxyResult, Error, Context, SignupRequestState>({
     timeoutEarlyInMillis,
     timeoutEarlyResponse: () => {
-      throw new StoreUnavailableError('the time budget ran out');
+      throw new TimeBudgetExceededError('the time budget ran out');
     },
   })
     .use(telemetry(telemetryClients))

@@ -70,5 +70,13 @@ export const problems = {
       'store-unavailable',
       retryAfter(retryAfterSeconds),
     ),
+  /** The same answer as a store fault's, under another outcome: a slow hash is not the store's fault. */
+  timeBudgetExceeded: (retryAfterSeconds: number) =>
+    detail(
+      503,
+      'Service temporarily unavailable, try again later.',
+      'time-budget-exceeded',
+      retryAfter(retryAfterSeconds),
+    ),
   serverError: () => detail(500, 'A server error occurred.', 'server-error'),
 } as const;

@@ -3,6 +3,7 @@ import { problems } from './http-problems.ts';
 import { type IdempotencyRecords, keyedDigest } from './idempotency-records.ts';
 import { type SubmittedFields, submittedEmailKey } from './rules/signup-form.ts';
 import type { SignupEvent, SignupMiddleware, SignupRequest, SignupRequestState } from './signup-request.ts';
+import { TimeBudgetExceededError } from './time-budget.ts';
 
 /** The contract's bounds on the header, in characters (code points). */
 const MAX_KEY_LENGTH = 255;
@@ -101,7 +102,10 @@ export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions):
   onError: async (request) => {
     const keyed = request.internal.claimedKey;
     if (keyed === undefined) return;
-    if (!(request.error instanceof StoreUnavailableError)) {
+    // A signup cut off by its time budget has had its store requests aborted: like a store fault, a 503.
+    const answered503 =
+      request.error instanceof StoreUnavailableError || request.error instanceof TimeBudgetExceededError;
+    if (!answered503) {
       try {
         await records.forget(keyed);
       } catch {

@@ -14,4 +14,5 @@ export type Outcome =
   | 'idempotency-key-reused'
   | 'idempotency-in-progress'
   | 'store-unavailable'
+  | 'time-budget-exceeded'
   | 'server-error';

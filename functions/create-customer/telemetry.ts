@@ -113,12 +113,13 @@ export const telemetry = ({ logger, metrics }: Telemetry): SignupMiddleware => {
       idempotency_fault: request.internal.idempotencyFault,
     };
     const serverError = outcome === 'server-error';
+    const unavailable = outcome === 'store-unavailable' || outcome === 'time-budget-exceeded';
     const failure =
-      (serverError || outcome === 'store-unavailable') && request.error
+      (serverError || unavailable) && request.error
         ? { error: summarise(request.error, redactor(request.event), serverError) }
         : {};
     if (serverError) logger.error('signup answered', { ...line, ...failure });
-    else if (outcome === 'store-unavailable' || line.idempotency_fault !== undefined) {
+    else if (unavailable || line.idempotency_fault !== undefined) {
       logger.warn('signup answered', { ...line, ...failure });
     } else logger.info('signup answered', line);
     count(metrics, outcome);

@@ -3,9 +3,9 @@ import {
   ThrottlingException,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createTelemetry } from '../../functions/create-customer/create-signup-handler.ts';
 import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
@@ -106,6 +106,51 @@ describe('structured logs (Powertools Logger)', () => {
       error: { name: 'StoreUnavailableError', cause: { name: 'ProvisionedThroughputExceededException' } },
     });
     expect(JSON.stringify(line)).not.toContain('"stack"');
+  });
+
+  it('log a hash that outlasts the time budget as a 503 of the budget, never as a store fault', async () => {
+    // Prepare: the store answers at once; the hash takes longer than the request's whole budget.
+    const hashed = Promise.withResolvers<void>();
+    const slowHasher = {
+      prepare: () => undefined,
+      hash: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        hashed.resolve();
+        return `bcrypt$$2b$04$${'a'.repeat(53)}`;
+      },
+    };
+    const call = createTestHandler({
+      documentClient: db.documentClient,
+      tableName: db.tableName,
+      telemetry: createTelemetry(),
+      hasher: slowHasher,
+      timeoutEarlyInMillis: 500,
+    });
+
+    // Act
+    const { result, lines } = await capturingOutput(() =>
+      invoke(call, { ...jsonPost(validSignup()), budgetMs: 1000 }),
+    );
+    await hashed.promise;
+    // The signup goes on after its 503: let it store its customer before the table goes.
+    await vi.waitFor(async () => {
+      const { Items = [] } = await db.documentClient.send(new ScanCommand({ TableName: db.tableName }));
+      expect(Items.some((item) => String(item.pk).startsWith('customer#'))).toBe(true);
+    });
+
+    // Assess
+    const [line] = answerLines(lines);
+    expect(result.statusCode).toBe(503);
+    expect(result.json).toEqual({ detail: 'Service temporarily unavailable, try again later.' });
+    expect(line).toMatchObject({
+      level: 'WARN',
+      outcome: 'time-budget-exceeded',
+      status_code: 503,
+      error: { name: 'TimeBudgetExceededError' },
+    });
+    expect(metricLines(lines)).toContainEqual(
+      expect.objectContaining({ reason: 'time-budget-exceeded', SignupsRejected: 1 }),
+    );
   });
 
   it('warn when a created customer’s answer could not be remembered for its Idempotency-Key, and answer 201', async () => {

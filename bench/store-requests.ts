@@ -1,0 +1,50 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDocumentClient } from '../functions/create-customer/dynamodb-client.ts';
+import { createDynamoDbCustomerStore } from '../functions/create-customer/dynamodb-customer-store.ts';
+
+export interface StoreRequests {
+  /** One e-mail read as a signup makes it, timed: the e-mail is new. */
+  emailRead: (sample: number) => Promise<number>;
+  /** One customer's put as a signup makes it after its hash, timed; its slug claim beforehand is not. */
+  customerPut: (sample: number) => Promise<number>;
+  close: () => void;
+}
+
+const timed = async (request: () => Promise<unknown>): Promise<number> => {
+  const started = performance.now();
+  await request();
+  return performance.now() - started;
+};
+
+/**
+ * The two requests a warm signup cannot do without, each alone, through the signup's own store and
+ * client options on the server's DynamoDB: what the path beyond the hash is measured against.
+ */
+export const storeRequests = (endpoint: string, tableName: string): StoreRequests => {
+  const client: DynamoDBDocumentClient = createDocumentClient({ endpoint });
+  const store = createDynamoDbCustomerStore(client, tableName);
+  const passwordHash = `bcrypt$$2b$10$${'a'.repeat(53)}`;
+  return {
+    emailRead: (sample) => timed(() => store.findEmailHolder(`bench-read-${sample}@example.com`)),
+    customerPut: async (sample) => {
+      const emailKey = `bench-put-${sample}@example.com`;
+      const slugBase = `bench-put-${sample}`;
+      const claim = await store.claimSlug(slugBase, emailKey);
+      return timed(() =>
+        store.createCustomer(
+          {
+            emailKey,
+            email: emailKey,
+            firstName: 'Bench',
+            lastName: 'Put',
+            dateOfBirth: '1990-01-15',
+            passwordHash,
+            slugBase,
+          },
+          claim,
+        ),
+      );
+    },
+    close: () => client.destroy(),
+  };
+};
