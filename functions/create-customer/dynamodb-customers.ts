@@ -90,6 +90,12 @@ export const dynamoDbCustomers = (table: TableRequests) => ({
     return 'revoked';
   },
 
+  /** Whether the customer of this e-mail key was stored under this reservation, with this slug. */
+  holds: async (emailKey: string, claimId: string, slug: string): Promise<boolean> => {
+    const item = await table.get(customerKey(emailKey), ['email', 'claim_id', 'slug']);
+    return isCustomer(item) && item.claim_id === claimId && item.slug === slug;
+  },
+
   fate: async (emailKey: string, claimId: string): Promise<ReservationFate> => {
     const item = await table.get(customerKey(emailKey), ['email', 'claim_id', 'revoked_claims']);
     if (isCustomer(item)) return item.claim_id === claimId ? 'stored' : 'dead';

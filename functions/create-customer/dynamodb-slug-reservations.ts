@@ -27,6 +27,8 @@ interface SlugCounter {
    * unless the counter had not reached it then.
    */
   swept_at: number;
+  /** The signup the index before `next` was handed to, so that the next signup checks it in one read. */
+  previous: Partial<Pick<SlugReservation, 'email_key' | 'claim_id'>>;
 }
 
 /** Indices taken by other bases' slugs in a row before the counter skips ahead, and how often it may. */
@@ -50,9 +52,9 @@ export interface SlugReservationOptions {
  *
  * Which index to try comes from the counter of the base, `slug-next#<base>`, in O(1) requests
  * whatever the history of the name: an atomic add hands each signup an index of its own, and the
- * lowest index not known to be stored (`swept`) is looked at once per signup, to move past it when
- * its customer is stored or to reclaim it when its signup gave up, so one signup after another gets
- * the first free slug and no base slug stays blocked.
+ * lowest indices not known to be stored (from `swept`, two at most per signup) are looked at, to move
+ * past one whose customer is stored or to reclaim one whose signup gave up, so one signup after
+ * another gets the first free slug and no base slug stays blocked.
  */
 export const dynamoDbSlugReservations = (
   table: TableRequests,
@@ -98,8 +100,20 @@ export const dynamoDbSlugReservations = (
    * Looks at the lowest index not known to be stored: moves past it if its customer is stored, or
    * takes it for `mine` if its signup is gone. Returns the index taken, if any.
    */
-  const sweepOne = async (slugBase: string, index: number, sweptAt: number, mine: SlugReservation) => {
+  const sweepOne = async (slugBase: string, index: number, counter: SlugCounter, mine: SlugReservation) => {
     const slug = slugCandidate(slugBase, index);
+    // One signup after another: the only index to look at was handed out just before this signup's,
+    // and that signup's customer alone tells whether it is stored. If not, the long way below.
+    const { previous } = counter;
+    const onlyIndexBelow = index === counter.swept && index === counter.next - 1;
+    if (onlyIndexBelow && previous.email_key !== undefined && previous.claim_id !== undefined) {
+      if (await customers.holds(previous.email_key, previous.claim_id, slug)) {
+        await advanceSweep(slugBase, index);
+        return 'stored';
+      }
+    }
+    // Once this signup moved `swept`, the next index may have been handed out a moment ago.
+    const sweptAt = index === counter.swept ? counter.swept_at : now();
     const holder = (await table.get(slugKey(slug), ['email_key', 'claim_id', 'claimed_at'])) as unknown as
       | SlugReservation
       | undefined;
@@ -124,9 +138,7 @@ export const dynamoDbSlugReservations = (
   /** Sweeps up to `SWEEP_LOOKS` indices below this signup's own; returns the one it took, if any. */
   const sweep = async (slugBase: string, counter: SlugCounter, mine: SlugReservation) => {
     for (let index = counter.swept; index < Math.min(counter.next, counter.swept + SWEEP_LOOKS); index += 1) {
-      // Once this signup moved `swept`, the next index may have been handed out a moment ago.
-      const sweptAt = index === counter.swept ? counter.swept_at : now();
-      const look = await sweepOne(slugBase, index, sweptAt, mine);
+      const look = await sweepOne(slugBase, index, counter, mine);
       if (look === 'taken') return index;
       if (look === 'wait') return undefined;
     }
@@ -140,10 +152,24 @@ export const dynamoDbSlugReservations = (
       // Past a run of other bases' slugs (`john-doe-2` of "John Doe 2"), in growing steps.
       const step = attempt < STEPS_OF_ONE ? 1 : 2 ** (attempt - STEPS_OF_ONE + 1);
       const counter = (await table.update(slugCounterKey(slugBase), {
+        // Operands read the item as it was: `previous` gets the signup that was `latest` until now.
         UpdateExpression:
-          'ADD #next :step SET #swept = if_not_exists(#swept, :one), #sweptAt = if_not_exists(#sweptAt, :now)',
-        ExpressionAttributeNames: { '#next': 'next', '#swept': 'swept', '#sweptAt': 'swept_at' },
-        ExpressionAttributeValues: { ':step': step, ':one': 1, ':now': now() },
+          'ADD #next :step SET #swept = if_not_exists(#swept, :one), #sweptAt = if_not_exists(#sweptAt, :now), ' +
+          '#previous = if_not_exists(#latest, :nobody), #latest = :mine',
+        ExpressionAttributeNames: {
+          '#next': 'next',
+          '#swept': 'swept',
+          '#sweptAt': 'swept_at',
+          '#previous': 'previous',
+          '#latest': 'latest',
+        },
+        ExpressionAttributeValues: {
+          ':step': step,
+          ':one': 1,
+          ':now': now(),
+          ':nobody': {},
+          ':mine': { email_key: mine.email_key, claim_id: mine.claim_id },
+        },
       })) as unknown as SlugCounter;
       const reclaimed = attempt === 0 ? await sweep(slugBase, counter, mine) : undefined;
       if (reclaimed !== undefined) {

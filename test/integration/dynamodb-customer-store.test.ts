@@ -284,6 +284,17 @@ describe.each(storeEngines)('the DynamoDB customer store on $name', (engine) => 
   });
 
   describe('the cost of a signup', () => {
+    it('is six requests for one signup after another of one name: the one before is checked in one read', async () => {
+      await slugsOfSequentialSignups([signup('john-doe'), signup('john-doe')]);
+      const { counter, store: countingStore } = counting();
+
+      const slugs = await slugsOfSequentialSignups([signup('john-doe')], countingStore);
+
+      // The e-mail read, the counter's add, the customer before, the move of `swept`, the reservation, the put.
+      expect(slugs).toEqual(['john-doe-3']);
+      expect(counter.requests).toBe(6);
+    });
+
     it('stays within 12 requests after 1,000 overlapping signups of one name and a pause', async () => {
       for (let wave = 0; wave < 20; wave += 1) {
         await Promise.all(Array.from({ length: 50 }, () => createCustomer(signup('popular-name'))));
