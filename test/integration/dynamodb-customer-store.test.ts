@@ -22,6 +22,7 @@ import { customerKey } from '../../functions/create-customer/dynamodb-customers.
 import { slugKey } from '../../functions/create-customer/dynamodb-slug-reservations.ts';
 import { ensureTable, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { findCustomerBySlug } from '../../scripts/find-customer.ts';
+import { newCustomer } from '../support/new-customer.ts';
 import { storeEngines, useStoreTable } from '../support/store-engines.ts';
 
 describe.each(storeEngines)('the DynamoDB customer store on $name', (engine) => {
@@ -37,15 +38,8 @@ describe.each(storeEngines)('the DynamoDB customer store on $name', (engine) => 
   const store = () => storeOn(db.documentClient);
 
   let signups = 0;
-  const signup = (slugBase: string, emailKey = `user${++signups}@example.com`): NewCustomer => ({
-    emailKey,
-    email: emailKey,
-    firstName: 'John',
-    lastName: 'Doe',
-    dateOfBirth: null,
-    passwordHash: 'bcrypt$$2b$12$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012',
-    slugBase,
-  });
+  const signup = (slugBase: string, emailKey = `user${++signups}@example.com`): NewCustomer =>
+    newCustomer(emailKey, slugBase);
 
   /** A signup's store requests: the e-mail read, the slug reservation, the customer's put. */
   const createCustomer = async (customer: NewCustomer, on: CustomerStore = store()) => {
@@ -467,15 +461,6 @@ describe.each(storeEngines)('the DynamoDB customer store on $name', (engine) => 
 describe('the store on the embedded DynamoDB', () => {
   it('survives a restart on the same data directory', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'customers-'));
-    const customer = (emailKey: string): NewCustomer => ({
-      emailKey,
-      email: emailKey,
-      firstName: 'John',
-      lastName: 'Doe',
-      dateOfBirth: null,
-      passwordHash: 'bcrypt$$2b$12$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012',
-      slugBase: 'john-doe',
-    });
     const run = async (emailKey: string) => {
       const dynamoDb = await startEmbeddedDynamoDb({ dataDir });
       const client = createDynamoDbClient({ endpoint: dynamoDb.endpoint });
@@ -484,7 +469,7 @@ describe('the store on the embedded DynamoDB', () => {
         const store = createDynamoDbCustomerStore(toDocumentClient(client), 'customers');
         const kept = await store.findEmailHolder('kept@example.com');
         const created = await store.createCustomer(
-          customer(emailKey),
+          newCustomer(emailKey, 'john-doe'),
           await store.claimSlug('john-doe', emailKey),
         );
         return { kept, slug: created.ok ? created.customer.slug : 'not created' };

@@ -1,12 +1,13 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CustomerStore, NewCustomer } from '../../functions/create-customer/customer-store.ts';
+import type { CustomerStore } from '../../functions/create-customer/customer-store.ts';
 import {
   createDynamoDbCustomerStore,
   RECLAIM_AFTER_MS,
 } from '../../functions/create-customer/dynamodb-customer-store.ts';
 import { customerKey } from '../../functions/create-customer/dynamodb-customers.ts';
+import { newCustomer } from '../support/new-customer.ts';
 import { storeEngines, useStoreTable } from '../support/store-engines.ts';
 import {
   type Choice,
@@ -36,18 +37,8 @@ interface SignupPlan {
   hashFails?: boolean;
 }
 
-const newCustomer = ({ email, slugBase }: SignupPlan): NewCustomer => ({
-  emailKey: email,
-  email,
-  firstName: 'John',
-  lastName: 'Doe',
-  dateOfBirth: null,
-  passwordHash: 'bcrypt$$2b$04$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012',
-  slugBase,
-});
-
 const signUp = async (store: CustomerStore, plan: SignupPlan): Promise<Outcome> => {
-  const customer = newCustomer(plan);
+  const customer = newCustomer(plan.email, plan.slugBase);
   if ((await store.findEmailHolder(customer.emailKey)) !== undefined) return 'email-taken';
   const claim = await store.claimSlug(customer.slugBase, customer.emailKey);
   if (plan.hashFails) {
@@ -130,7 +121,7 @@ describe.each(storeEngines)('store schedules on $name', (engine) => {
   describe('the two scenarios of the store issue', () => {
     it('a signup stalled past the reclaim time cannot store its customer under a slug handed to another', async () => {
       const store = storeOn(db.documentClient);
-      const stalled = newCustomer({ email: 'stalled@example.com', slugBase: 'stall-fence' });
+      const stalled = newCustomer('stalled@example.com', 'stall-fence');
       const claim = await store.claimSlug(stalled.slugBase, stalled.emailKey);
       pause();
       const others = [];
@@ -149,7 +140,7 @@ describe.each(storeEngines)('store schedules on $name', (engine) => {
 
     it('a double submit whose second copy fails its hash leaves no slug to hand out twice', async () => {
       const store = storeOn(db.documentClient);
-      const first = newCustomer({ email: 'double@example.com', slugBase: 'double-submit' });
+      const first = newCustomer('double@example.com', 'double-submit');
       const firstClaim = await store.claimSlug(first.slugBase, first.emailKey);
       const second = await signUp(store, { email: first.email, slugBase: 'double-submit', hashFails: true });
       // The second copy revoked the first's reservation to take its slot: only one may store the customer.
