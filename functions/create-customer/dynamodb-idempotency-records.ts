@@ -25,15 +25,11 @@ const KEY_PREFIX = 'idempotency';
 /** A claim that meets a record being freed or expiring at that moment tries again, this often at most. */
 const CLAIM_ATTEMPTS = 3;
 
-/** Powertools' payload: the key and its scope, and a digest of the body keyed by the key. */
-type Payload = { scope: string; key: string; body: string };
+/** Powertools' payload: the key, and a digest of the body keyed by it. */
+type Payload = { key: string; body: string };
 
 /** Powertools would store a plain SHA-256 of the body, which holds a password: it gets the keyed digest. */
-const payloadOf = (request: KeyedRequest): Payload => ({
-  scope: request.scope,
-  key: request.key,
-  body: keyedDigest(request),
-});
+const payloadOf = (request: KeyedRequest): Payload => ({ key: request.key, body: keyedDigest(request) });
 
 const isRememberedAnswer = (value: unknown): value is RememberedAnswer =>
   typeof (value as RememberedAnswer | undefined)?.statusCode === 'number' &&
@@ -63,8 +59,7 @@ export const createDynamoDbIdempotencyRecords = (
   });
   persistence.configure({
     config: new IdempotencyConfig({
-      // The record's id hashes the scope with the key: the same key for another address is another record.
-      eventKeyJmesPath: '[scope, key]',
+      eventKeyJmesPath: 'key',
       payloadValidationJmesPath: 'body',
       expiresAfterSeconds: REPLAY_WINDOW_SECONDS,
       hashFunction: 'sha256',

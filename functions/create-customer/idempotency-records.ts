@@ -6,11 +6,6 @@ export const REPLAY_WINDOW_SECONDS = 24 * 60 * 60;
 /** A request with an Idempotency-Key: the key as sent and the body as received. */
 export interface KeyedRequest {
   key: string;
-  /**
-   * What the key is scoped to: the e-mail key of the body ('' when it has no valid address). Anyone
-   * may send any key; a record is found only by the same key for the same address.
-   */
-  scope: string;
   body: string;
 }
 

@@ -1,7 +1,6 @@
 import { StoreUnavailableError } from './customer-store.ts';
 import { problems } from './http-problems.ts';
 import { type IdempotencyRecords, keyedDigest } from './idempotency-records.ts';
-import { type SubmittedFields, submittedEmailKey } from './rules/signup-form.ts';
 import type { SignupEvent, SignupMiddleware, SignupRequest, SignupRequestState } from './signup-request.ts';
 import { TimeBudgetExceededError } from './time-budget.ts';
 
@@ -68,11 +67,7 @@ export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions):
   before: async (request) => {
     const key = keyOf(request.event);
     if (key === undefined) return;
-    const keyed = {
-      key,
-      scope: submittedEmailKey(request.event.body as SubmittedFields) ?? '',
-      body: request.internal.rawBody,
-    };
+    const keyed = { key, body: request.internal.rawBody };
     const claim = await records.claim(keyed, request.context.getRemainingTimeInMillis());
     switch (claim.state) {
       case 'claimed':

@@ -232,7 +232,7 @@ export const openApiDocument = {
             in: 'header',
             required: false,
             description:
-              "Makes a retry safe: the same key with the same body within 24 hours replays the first answer and creates nothing. Validation failures are not remembered. A key is scoped to the body's e-mail address: the same key for another address is another request.",
+              'Makes a retry safe: the same key with the same body within 24 hours replays the first answer and creates nothing. Validation failures are not remembered.',
             schema: { type: 'string', minLength: 1, maxLength: 255 },
           },
         ],
@@ -390,12 +390,9 @@ export const openApiDocument = {
           textPlain: { summary: 'text/plain', value: problems.unsupportedMediaType('text/plain').body },
         },
       ),
-      IdempotencyKeyReused: problemResponse(
-        'This Idempotency-Key was used with another body for the same e-mail address.',
-        {
-          reused: { summary: 'Another body', value: problems.idempotencyKeyReused().body },
-        },
-      ),
+      IdempotencyKeyReused: problemResponse('This Idempotency-Key was used with another body.', {
+        reused: { summary: 'Another body', value: problems.idempotencyKeyReused().body },
+      }),
       TooManyRequests: problemResponse(
         'Throttled by the API or its firewall.',
         { throttled: { summary: 'Throttled', value: throttled } },

@@ -67,7 +67,7 @@ describe('npm start: logs over the whole public contract', () => {
     const extra = [
       await postSignup(server.baseUrl, signupBody('logs@example.com'), keyed),
       await postSignup(server.baseUrl, signupBody('logs@example.com'), keyed),
-      await postSignup(server.baseUrl, signupBody('logs@example.com', 'Other'), keyed),
+      await postSignup(server.baseUrl, signupBody('other@example.com'), keyed),
       await send(server.baseUrl, { method: 'OPTIONS', headers: { Origin: 'https://elsewhere.example' } }),
     ];
     await server.stop();

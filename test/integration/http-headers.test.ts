@@ -102,7 +102,7 @@ const answers: [string, number, () => Promise<{ call: ReturnType<typeof handler>
       async () => {
         const request = jsonPost(validSignup(), { 'Idempotency-Key': 'running' });
         const records = createDynamoDbIdempotencyRecords(db.documentClient, db.tableName);
-        await records.claim({ key: 'running', scope: 'john@example.com', body: request.body ?? '' }, 10_000);
+        await records.claim({ key: 'running', body: request.body ?? '' }, 10_000);
         return { call: handler(), request };
       },
     ],

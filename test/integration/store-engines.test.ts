@@ -89,7 +89,7 @@ describe.each(engines)(
 
       it(`is answered ${returnsItemOnConditionCheckFailure ? 'from the refusal itself' : 'after a read of the record'}`, async () => {
         const { client, records } = countedRecords();
-        const request = { key: 'key-1', scope: 'john@example.com', body: '{"email": "john@example.com"}' };
+        const request = { key: 'key-1', body: '{"email": "john@example.com"}' };
         await records.claim(request, 10_000);
         commandsSent.length = 0;
 

@@ -55,25 +55,16 @@ export interface SignupRules {
 /** The submitted text of an attribute the password must not resemble, as Django reads it: stripped, or nothing. */
 const submittedText = (value: unknown): string => (typeof value === 'string' ? pythonStrip(value) : '');
 
-const readEmail = (submitted: unknown) =>
-  readTextField(submitted, {
+/** Every field rule of the contract; the e-mail's being taken is for the caller to add. */
+export const checkSignup = (submitted: SubmittedFields, rules: SignupRules): SignupCheck => {
+  const errors: FieldErrors = {};
+
+  const emailField = readTextField(submitted.email, {
     trim: true,
     maxLength: limits.emailMaxLength,
     notTextMessage: messages.invalidEmail,
     validators: [(text) => (isValidEmail(text) ? undefined : messages.invalidEmail)],
   });
-
-/** The uniqueness key of the submitted e-mail, when it is a valid address. */
-export const submittedEmailKey = (submitted: SubmittedFields): string | undefined => {
-  const email = readEmail(submitted.email);
-  return email.ok ? emailKey(normalizeEmail(email.value)) : undefined;
-};
-
-/** Every field rule of the contract; the e-mail's being taken is for the caller to add. */
-export const checkSignup = (submitted: SubmittedFields, rules: SignupRules): SignupCheck => {
-  const errors: FieldErrors = {};
-
-  const emailField = readEmail(submitted.email);
   if (!emailField.ok) errors.email = emailField.errors;
   const email = emailField.ok ? normalizeEmail(emailField.value) : undefined;
 
