@@ -180,40 +180,40 @@ export class SignupAlarms extends Construct {
       true,
     );
 
-    notify(
-      new Alarm(this, 'StoreThrottles', {
-        alarmName: name('store-throttles'),
-        alarmDescription:
-          "DynamoDB throttled the signup's requests: an on-demand table past twice its previous peak, or one hot partition. The SDK retries; past its retries clients got 503. See the store graphs.",
-        metric: table.metricThrottledRequestsForOperations({
-          operations: storeOperations,
-          period: fiveMinutes,
-          statistic: Stats.SUM,
+    /** DynamoDB's count of one kind of failed request, on exactly the operations the signup sends. */
+    const storeAlarm = (
+      id: string,
+      suffix: string,
+      alarmDescription: string,
+      metricOf: typeof table.metricThrottledRequestsForOperations,
+    ) =>
+      notify(
+        new Alarm(this, id, {
+          alarmName: name(suffix),
+          alarmDescription,
+          metric: metricOf.call(table, {
+            operations: storeOperations,
+            period: fiveMinutes,
+            statistic: Stats.SUM,
+          }),
+          threshold: 5,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
         }),
-        threshold: 5,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      false,
+        false,
+      );
+    storeAlarm(
+      'StoreThrottles',
+      'store-throttles',
+      "DynamoDB throttled the signup's requests: an on-demand table past twice its previous peak, or one hot partition. The SDK retries; past its retries clients got 503. See the store graphs.",
+      table.metricThrottledRequestsForOperations,
     );
-
-    notify(
-      new Alarm(this, 'StoreSystemErrors', {
-        alarmName: name('store-system-errors'),
-        alarmDescription:
-          "DynamoDB answered the signup's requests with its own errors (HTTP 500): an AWS-side fault. The SDK retries; past its retries clients got 503. Check the AWS Health Dashboard for DynamoDB in this region.",
-        metric: table.metricSystemErrorsForOperations({
-          operations: storeOperations,
-          period: fiveMinutes,
-          statistic: Stats.SUM,
-        }),
-        threshold: 5,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      }),
-      false,
+    storeAlarm(
+      'StoreSystemErrors',
+      'store-system-errors',
+      "DynamoDB answered the signup's requests with its own errors (HTTP 500): an AWS-side fault. The SDK retries; past its retries clients got 503. Check the AWS Health Dashboard for DynamoDB in this region.",
+      table.metricSystemErrorsForOperations,
     );
 
     const webAclSettings = config.webAcl;
