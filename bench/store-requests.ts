@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../functions/create-customer/dynamodb-client.ts';
-import { createDynamoDbCustomerStore } from '../functions/create-customer/dynamodb-customer-store.ts';
+import { createDocumentClient } from '../functions/dynamodb/client.ts';
+import { createDynamoDbCustomerStore } from '../functions/dynamodb/customer-store.ts';
 
 export interface StoreRequests {
   /** One e-mail read as a signup makes it, timed: the e-mail is new. */

@@ -10,18 +10,18 @@ export const createCustomerBundle = {
   outDir: fromRoot('dist/create-customer'),
   fileName: 'index.mjs',
   /** The thread that hashes passwords, started by the handler from beside it (`password-hasher.ts`). */
-  workerEntryPoint: fromRoot('functions/create-customer/bcrypt-worker.ts'),
+  workerEntryPoint: fromRoot('functions/passwords/bcrypt-worker.ts'),
   workerFileName: 'bcrypt-worker.mjs',
   /** Lambda's `handler` setting: the export `handler` of `index.mjs`. */
   handler: 'index.handler',
   /** Read at run time from beside the module, so they ship next to it, each with its terms. */
   dataFiles: [
-    fromRoot('functions/create-customer/common-passwords.txt'),
-    fromRoot('functions/create-customer/COMMON-PASSWORDS-LICENSE.txt'),
-    fromRoot('functions/create-customer/transliterations.json.gz'),
-    fromRoot('functions/create-customer/TRANSLITERATIONS-LICENSE.txt'),
-    fromRoot('functions/create-customer/case-folding.json'),
-    fromRoot('functions/create-customer/CASE-FOLDING-LICENSE.txt'),
+    fromRoot('functions/passwords/common-passwords.txt'),
+    fromRoot('functions/passwords/COMMON-PASSWORDS-LICENSE.txt'),
+    fromRoot('functions/core/rules/transliterations.json.gz'),
+    fromRoot('functions/core/rules/TRANSLITERATIONS-LICENSE.txt'),
+    fromRoot('functions/core/rules/case-folding.json'),
+    fromRoot('functions/core/rules/CASE-FOLDING-LICENSE.txt'),
     // What ships here and under which terms, and the project's own licence.
     fromRoot('NOTICE'),
     fromRoot('LICENSE'),
@@ -64,11 +64,11 @@ const builtinsWithoutFacades: Plugin = {
 /**
  * What the function's bundle leaves out of the AWS SDK, on top of `esbuildOptions`: in Lambda the
  * credentials are in the environment, so the default chain becomes `fromEnv`
- * (`functions/create-customer/lambda-credentials.ts`). Kept apart from the options because the
+ * (`functions/dynamodb/lambda-credentials.ts`). Kept apart from the options because the
  * benchmark's baseline, the SDK alone, is bundled with the options but gets the SDK as it comes.
  */
 export const sdkTrimmedForLambda = {
-  alias: { '@aws-sdk/credential-provider-node': fromRoot('functions/create-customer/lambda-credentials.ts') },
+  alias: { '@aws-sdk/credential-provider-node': fromRoot('functions/dynamodb/lambda-credentials.ts') },
 } as const satisfies BuildOptions;
 
 /** The esbuild options of the function's bundle, each with its reason. */

@@ -13,7 +13,7 @@ import {
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { openApiDocument } from '../functions/create-customer/openapi.ts';
+import { openApiDocument } from '../functions/http/openapi.ts';
 
 const customersPath = '/api/v1/customers';
 

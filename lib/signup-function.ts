@@ -13,8 +13,8 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { customersTable } from '../functions/dynamodb/customers-table.ts';
 import { createCustomerBundle } from './bundling.ts';
-import { customersTable } from './customers-table.ts';
 
 /**
  * The function's time budget. bcryptjs hashes in about 0.27 s at cost 12 on one core (measured on x86); the

@@ -11,8 +11,8 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { SettingError } from '../functions/create-customer/settings.ts';
-import { createTableInput, customersTable } from '../lib/customers-table.ts';
+import { createTableInput, customersTable } from '../functions/dynamodb/customers-table.ts';
+import { SettingError } from '../functions/settings.ts';
 
 interface DynaliteOptions {
   /** LevelDB directory; in memory when absent. */

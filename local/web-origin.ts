@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { customersPath, openApiDocument } from '../functions/create-customer/openapi.ts';
+import { customersPath, openApiDocument } from '../functions/http/openapi.ts';
 import { brand, withBrand } from '../web/brand.ts';
 import { bundleSignupForm } from '../web/bundle.ts';
 

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';
-import { signupEventSchema } from '../functions/create-customer/request-schema.ts';
+import { signupEventSchema } from '../functions/http/request-schemas.ts';
 
 export const compileSignupEventValidator = (): string => {
   const ajv = new Ajv({ code: { source: true, esm: true }, strict: true, allErrors: false });
@@ -13,7 +13,7 @@ export const compileSignupEventValidator = (): string => {
 };
 
 if (import.meta.main) {
-  const target = new URL('../functions/create-customer/generated/validate-signup-event.js', import.meta.url);
+  const target = new URL('../functions/http/generated/validate-signup-event.js', import.meta.url);
   writeFileSync(target, compileSignupEventValidator());
   console.log(`wrote ${target.pathname.split('/').slice(-3).join('/')}`);
 }

@@ -1,7 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../functions/create-customer/dynamodb-client.ts';
-import { customersTable } from '../lib/customers-table.ts';
+import { createDocumentClient } from '../functions/dynamodb/client.ts';
+import { customersTable } from '../functions/dynamodb/customers-table.ts';
 
 /** The public fields the slug index projects, for the customer holding `slug`; undefined if none does. */
 export const findCustomerBySlug = async (

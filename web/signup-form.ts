@@ -5,9 +5,9 @@
  * browser preflights it), shows each field's messages beside that field in the page's words, the
  * rest at the top, and the welcome in place of the form.
  */
-import { messages } from '../functions/create-customer/rules/messages.ts';
-import { type PersonalAttribute, passwordProblems } from '../functions/create-customer/rules/password.ts';
-import { pythonStrip } from '../functions/create-customer/rules/python-text.ts';
+import { messages } from '../functions/core/rules/messages.ts';
+import { type PersonalAttribute, passwordProblems } from '../functions/core/rules/password.ts';
+import { pythonStrip } from '../functions/core/rules/python-text.ts';
 import { brand } from './brand.ts';
 import { friendlyFieldMessage, friendlyFormMessage } from './friendly-messages.ts';
 

@@ -4,12 +4,12 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import validator, { type Options as ValidatorOptions } from '@middy/validator';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { answer, contractErrors, RETRY_AFTER_SECONDS } from './contract-errors.ts';
-import validateSignupEvent from './generated/validate-signup-event.js';
-import { idempotency } from './idempotency.ts';
-import type { IdempotencyRecords } from './idempotency-records.ts';
-import type { SubmittedFields } from './rules/signup-form.ts';
-import type { SignupOutcome, SignupRetry } from './signup.ts';
+import type { IdempotencyRecords } from '../core/idempotency-records.ts';
+import type { SubmittedFields } from '../core/rules/signup-form.ts';
+import type { SignupOutcome, SignupRetry } from '../core/signup.ts';
+import { answer, contractErrors, RETRY_AFTER_SECONDS } from '../http/contract-errors.ts';
+import validateSignupEvent from '../http/generated/validate-signup-event.js';
+import { idempotency } from '../http/idempotency.ts';
 import {
   type SignupEvent,
   type SignupMiddleware,
@@ -17,9 +17,9 @@ import {
   type SignupRequestState,
   signupFieldsFromBody,
   signupRequest,
-} from './signup-request.ts';
-import { type Telemetry, telemetry } from './telemetry.ts';
-import { TimeBudgetExceededError } from './time-budget.ts';
+} from '../http/signup-request.ts';
+import { type Telemetry, telemetry } from '../http/telemetry.ts';
+import { TimeBudgetExceededError } from '../http/time-budget.ts';
 
 /** How long before Lambda's own timeout the function answers 503 by default. */
 export const TIMEOUT_EARLY_MS = 500;

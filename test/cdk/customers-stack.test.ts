@@ -1,14 +1,16 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import { build as esbuild } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { customerKey } from '../../functions/create-customer/dynamodb-customers.ts';
-import { slugCounterKey, slugKey } from '../../functions/create-customer/dynamodb-slug-reservations.ts';
-import { openApiDocument } from '../../functions/create-customer/openapi.ts';
+import { customerKey } from '../../functions/dynamodb/customers.ts';
+import { createTableInput, customersTable } from '../../functions/dynamodb/customers-table.ts';
+import { slugCounterKey, slugKey } from '../../functions/dynamodb/slug-reservations.ts';
+import { openApiDocument } from '../../functions/http/openapi.ts';
 import { customersStackName } from '../../lib/customers-stack.ts';
-import { createTableInput, customersTable } from '../../lib/customers-table.ts';
 import { tableGrants } from '../../lib/signup-function.ts';
 import { stageConfig, stageConfigs, stageNames } from '../../lib/stage-config.ts';
 import { build } from '../../scripts/build.ts';
@@ -37,12 +39,23 @@ const actionOfCommand: Record<string, string> = {
   QueryCommand: 'dynamodb:Query',
 };
 
+/** The commands named in the project's own sources that the function's bundle is built from. */
 const commandsSentByTheFunction = async (): Promise<Set<string>> => {
-  const folder = new URL('../../functions/create-customer/', import.meta.url);
-  const files = (await readdir(folder, { recursive: true })).filter(
-    (file) => file.endsWith('.ts') && !file.endsWith('.test.ts'),
+  const { metafile } = await esbuild({
+    entryPoints: [fileURLToPath(new URL('../../functions/create-customer/index.ts', import.meta.url))],
+    bundle: true,
+    write: false,
+    metafile: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    logLevel: 'silent',
+  });
+  const sources = await Promise.all(
+    Object.keys(metafile.inputs)
+      .filter((file) => file.startsWith('functions/') && file.endsWith('.ts'))
+      .map((file) => readFile(file, 'utf8')),
   );
-  const sources = await Promise.all(files.map((file) => readFile(new URL(file, folder), 'utf8')));
   return new Set(
     sources.flatMap((source) => [...source.matchAll(/\bnew (\w+Command)\(/g)].map((match) => match[1] ?? '')),
   );

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { messages } from '../../functions/create-customer/rules/messages.ts';
+import { messages } from '../../functions/core/rules/messages.ts';
 import { brand } from '../../web/brand.ts';
 import { friendlyFieldMessage, friendlyFormMessage } from '../../web/friendly-messages.ts';
 import { type LocalServer, startLocalServer } from '../support/local-server.ts';

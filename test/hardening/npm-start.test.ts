@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createDocumentClient } from '../../functions/create-customer/dynamodb-client.ts';
+import { createDocumentClient } from '../../functions/dynamodb/client.ts';
 import { contractShapeProblems, hostileRequests } from '../support/hostile-requests.ts';
 import { type LocalServer, startLocalServer } from '../support/local-server.ts';
 import { type ContractCase, replayCases } from '../support/replay-cases.ts';

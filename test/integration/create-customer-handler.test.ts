@@ -1,7 +1,8 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createBcryptHasher, type PasswordHasher } from '../../functions/create-customer/password-hasher.ts';
+import type { PasswordHasher } from '../../functions/core/password-hasher.ts';
+import { createBcryptHasher } from '../../functions/passwords/bcrypt-hasher.ts';
 import { localContext } from '../../local/api-gateway-event.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
 import { contractCustomer, createTestHandler, validSignup } from '../support/signup-handler.ts';

@@ -8,18 +8,15 @@ import {
   type CustomerStore,
   type NewCustomer,
   StoreUnavailableError,
-} from '../../functions/create-customer/customer-store.ts';
+} from '../../functions/core/customer-store.ts';
 import {
   createDocumentClient,
   createDynamoDbClient,
   toDocumentClient,
-} from '../../functions/create-customer/dynamodb-client.ts';
-import {
-  createDynamoDbCustomerStore,
-  RECLAIM_AFTER_MS,
-} from '../../functions/create-customer/dynamodb-customer-store.ts';
-import { customerKey } from '../../functions/create-customer/dynamodb-customers.ts';
-import { slugKey } from '../../functions/create-customer/dynamodb-slug-reservations.ts';
+} from '../../functions/dynamodb/client.ts';
+import { createDynamoDbCustomerStore, RECLAIM_AFTER_MS } from '../../functions/dynamodb/customer-store.ts';
+import { customerKey } from '../../functions/dynamodb/customers.ts';
+import { slugKey } from '../../functions/dynamodb/slug-reservations.ts';
 import { ensureTable, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { findCustomerBySlug } from '../../scripts/find-customer.ts';
 import { newCustomer } from '../support/new-customer.ts';

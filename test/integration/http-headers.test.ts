@@ -2,8 +2,8 @@ import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
+import { createDynamoDbIdempotencyRecords } from '../../functions/dynamodb/idempotency-records.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
 import { INHERITED_NAMES } from '../support/hostile-requests.ts';
 import {

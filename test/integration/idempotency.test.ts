@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
+import { type IdempotencyRecords, keyedDigest } from '../../functions/core/idempotency-records.ts';
+import type { SignupOutcome } from '../../functions/core/signup.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
-import { type IdempotencyRecords, keyedDigest } from '../../functions/create-customer/idempotency-records.ts';
-import type { SignupOutcome } from '../../functions/create-customer/signup.ts';
-import { customersTable } from '../../lib/customers-table.ts';
+import { customersTable } from '../../functions/dynamodb/customers-table.ts';
+import { createDynamoDbIdempotencyRecords } from '../../functions/dynamodb/idempotency-records.ts';
 import {
   contractCustomer,
   createTestHandler,

@@ -7,9 +7,9 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createDynamoDbClient, toDocumentClient } from '../../functions/create-customer/dynamodb-client.ts';
-import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
-import { customersTable } from '../../lib/customers-table.ts';
+import { createDynamoDbClient, toDocumentClient } from '../../functions/dynamodb/client.ts';
+import { customersTable } from '../../functions/dynamodb/customers-table.ts';
+import { createDynamoDbIdempotencyRecords } from '../../functions/dynamodb/idempotency-records.ts';
 import { dynaliteEngine, dynamoDbLocalEngine, useStoreTable } from '../support/store-engines.ts';
 
 /*

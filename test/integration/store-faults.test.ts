@@ -8,11 +8,8 @@ import {
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createDocumentClient,
-  createDynamoDbClient,
-} from '../../functions/create-customer/dynamodb-client.ts';
-import { customerKey } from '../../functions/create-customer/dynamodb-customers.ts';
+import { createDocumentClient, createDynamoDbClient } from '../../functions/dynamodb/client.ts';
+import { customerKey } from '../../functions/dynamodb/customers.ts';
 import { ensureTable } from '../../local/embedded-dynamodb.ts';
 import { startRestartableDynalite } from '../support/restartable-dynalite.ts';
 import {

@@ -1,12 +1,9 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CustomerStore } from '../../functions/create-customer/customer-store.ts';
-import {
-  createDynamoDbCustomerStore,
-  RECLAIM_AFTER_MS,
-} from '../../functions/create-customer/dynamodb-customer-store.ts';
-import { customerKey } from '../../functions/create-customer/dynamodb-customers.ts';
+import type { CustomerStore } from '../../functions/core/customer-store.ts';
+import { createDynamoDbCustomerStore, RECLAIM_AFTER_MS } from '../../functions/dynamodb/customer-store.ts';
+import { customerKey } from '../../functions/dynamodb/customers.ts';
 import { newCustomer } from '../support/new-customer.ts';
 import { storeEngines, useStoreTable } from '../support/store-engines.ts';
 import {

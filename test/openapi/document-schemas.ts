@@ -1,5 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { openApiDocument } from '../../functions/create-customer/openapi.ts';
+import { openApiDocument } from '../../functions/http/openapi.ts';
 
 export type Schema = Record<string, unknown>;
 

@@ -1,9 +1,9 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { customersPath } from '../../functions/create-customer/openapi.ts';
-import { requiredSignupFields, signupRequestSchema } from '../../functions/create-customer/request-schema.ts';
-import { messages } from '../../functions/create-customer/rules/messages.ts';
-import { checkSignup } from '../../functions/create-customer/rules/signup-form.ts';
+import { messages } from '../../functions/core/rules/messages.ts';
+import { checkSignup } from '../../functions/core/rules/signup-form.ts';
+import { customersPath } from '../../functions/http/openapi.ts';
+import { requiredSignupFields, signupRequestSchema } from '../../functions/http/request-schemas.ts';
 import {
   allResponses,
   documentedResponse,

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { createDynamoDbClient, toDocumentClient } from '../../functions/create-customer/dynamodb-client.ts';
+import { createDynamoDbClient, toDocumentClient } from '../../functions/dynamodb/client.ts';
 import { localContext } from '../../local/api-gateway-event.ts';
 import { ensureTable, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { createTestHandler } from '../support/signup-handler.ts';

@@ -11,8 +11,8 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { createDynamoDbClient } from '../../functions/create-customer/dynamodb-client.ts';
-import { customersTable } from '../../lib/customers-table.ts';
+import { createDynamoDbClient } from '../../functions/dynamodb/client.ts';
+import { customersTable } from '../../functions/dynamodb/customers-table.ts';
 import { ensureTable } from '../../local/embedded-dynamodb.ts';
 import { dynamoDbLocalDirectory, isDynamoDbLocalCached } from '../../scripts/dynamodb-local.ts';
 

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { signupFields } from '../../functions/create-customer/rules/signup-form.ts';
+import { signupFields } from '../../functions/core/rules/signup-form.ts';
 
 /** One request as a client could send it, headers and body as text. */
 export interface HostileRequest {

@@ -1,4 +1,4 @@
-import type { NewCustomer } from '../../functions/create-customer/customer-store.ts';
+import type { NewCustomer } from '../../functions/core/customer-store.ts';
 
 /** A customer as the signup hands it to the store, for store tests: its e-mail is its key. */
 export const newCustomer = (email: string, slugBase: string): NewCustomer => ({

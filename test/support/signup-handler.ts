@@ -1,14 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { isCommonPassword } from '../../functions/create-customer/common-passwords.ts';
-import { createDynamoDbCustomerStore } from '../../functions/create-customer/dynamodb-customer-store.ts';
-import { createDynamoDbIdempotencyRecords } from '../../functions/create-customer/dynamodb-idempotency-records.ts';
+import type { IdempotencyRecords } from '../../functions/core/idempotency-records.ts';
+import type { PasswordHasher } from '../../functions/core/password-hasher.ts';
+import { transliterate } from '../../functions/core/rules/transliterations.ts';
+import { createSignup } from '../../functions/core/signup.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
-import type { IdempotencyRecords } from '../../functions/create-customer/idempotency-records.ts';
-import { createBcryptHasher, type PasswordHasher } from '../../functions/create-customer/password-hasher.ts';
-import { createSignup } from '../../functions/create-customer/signup.ts';
-import type { Telemetry } from '../../functions/create-customer/telemetry.ts';
-import { transliterate } from '../../functions/create-customer/transliterations.ts';
+import { createDynamoDbCustomerStore } from '../../functions/dynamodb/customer-store.ts';
+import { createDynamoDbIdempotencyRecords } from '../../functions/dynamodb/idempotency-records.ts';
+import type { Telemetry } from '../../functions/http/telemetry.ts';
+import { createBcryptHasher } from '../../functions/passwords/bcrypt-hasher.ts';
+import { isCommonPassword } from '../../functions/passwords/common-passwords.ts';
 import { localContext } from '../../local/api-gateway-event.ts';
 
 /** Telemetry that writes nothing, for tests about other things. */

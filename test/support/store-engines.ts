@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { createDynamoDbClient, toDocumentClient } from '../../functions/create-customer/dynamodb-client.ts';
+import { createDynamoDbClient, toDocumentClient } from '../../functions/dynamodb/client.ts';
 import { ensureTable, startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 
@@ -38,7 +38,7 @@ export const storeEngines: readonly StoreEngine[] = [dynaliteEngine, dynamoDbLoc
 export interface StoreTables {
   client: DynamoDBClient;
   documentClient: DynamoDBDocumentClient;
-  /** Creates a customers table (as `lib/customers-table.ts` defines it) and returns its name. */
+  /** Creates a customers table (as `functions/dynamodb/customers-table.ts` defines it) and returns its name. */
   createTable(): Promise<string>;
   close(): void;
 }

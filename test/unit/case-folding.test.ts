@@ -1,12 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { foldCase } from '../../functions/create-customer/case-folding.ts';
+import { foldCase } from '../../functions/core/rules/case-folding.ts';
 import { caseFoldingTable } from '../../scripts/generate-case-folding.ts';
 
 const PYTHON = '/usr/bin/python3';
 const committedTable = readFileSync(
-  new URL('../../functions/create-customer/case-folding.json', import.meta.url),
+  new URL('../../functions/core/rules/case-folding.json', import.meta.url),
   'utf8',
 );
 const foldedCodePoints = Object.keys(JSON.parse(committedTable) as Record<string, string>).map((key) =>

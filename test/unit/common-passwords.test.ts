@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { isCommonPassword } from '../../functions/create-customer/common-passwords.ts';
-import { pythonStrip } from '../../functions/create-customer/rules/python-text.ts';
+import { pythonStrip } from '../../functions/core/rules/python-text.ts';
+import { isCommonPassword } from '../../functions/passwords/common-passwords.ts';
 
-const shippedList = new URL('../../functions/create-customer/common-passwords.txt', import.meta.url);
+const shippedList = new URL('../../functions/passwords/common-passwords.txt', import.meta.url);
 /** SHA-256 of Django 3.2.25's django/contrib/auth/common-passwords.txt.gz, decompressed. */
 const DJANGO_LIST_SHA256 = 'bc1047c49db981097765cd0754e0d9295e786de5f72251e0cf3a50e1f6b0e303';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readDateOfBirth } from '../../functions/create-customer/rules/date-of-birth.ts';
-import { messages } from '../../functions/create-customer/rules/messages.ts';
+import { readDateOfBirth } from '../../functions/core/rules/date-of-birth.ts';
+import { messages } from '../../functions/core/rules/messages.ts';
 
 const today = '2026-11-27';
 const wrongFormat = { ok: false, errors: [messages.dateFormat] };

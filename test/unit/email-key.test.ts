@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeEmail } from '../../functions/create-customer/rules/email.ts';
-import { emailKey } from '../../functions/create-customer/rules/email-key.ts';
+import { normalizeEmail } from '../../functions/core/rules/email.ts';
+import { emailKey } from '../../functions/core/rules/email-key.ts';
 
 const keyOf = (address: string) => emailKey(normalizeEmail(address));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidEmail, normalizeEmail } from '../../functions/create-customer/rules/email.ts';
+import { isValidEmail, normalizeEmail } from '../../functions/core/rules/email.ts';
 
 describe("Django's EmailValidator", () => {
   it.each([

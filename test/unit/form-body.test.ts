@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formCharset, parseFormBody } from '../../functions/create-customer/form-body.ts';
+import { formCharset, parseFormBody } from '../../functions/http/form-body.ts';
 
 const read = (body: string, charset: 'utf8' | 'latin1' = 'utf8') =>
   Object.fromEntries(parseFormBody(body, charset));

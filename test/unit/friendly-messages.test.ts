@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { problems } from '../../functions/create-customer/http-problems.ts';
-import { limits } from '../../functions/create-customer/rules/limits.ts';
-import { messages } from '../../functions/create-customer/rules/messages.ts';
+import { limits } from '../../functions/core/rules/limits.ts';
+import { messages } from '../../functions/core/rules/messages.ts';
+import { problems } from '../../functions/http/http-problems.ts';
 import { friendlyFieldMessage, friendlyFormMessage } from '../../web/friendly-messages.ts';
 
 /** Every message the contract gives a field that a person typing into the page can get. */

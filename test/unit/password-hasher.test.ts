@@ -6,11 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import bcrypt from 'bcryptjs';
 import { describe, expect, it } from 'vitest';
-import { createBcryptHasher } from '../../functions/create-customer/password-hasher.ts';
+import { createBcryptHasher } from '../../functions/passwords/bcrypt-hasher.ts';
 
-const hasherModule = fileURLToPath(
-  new URL('../../functions/create-customer/password-hasher.ts', import.meta.url),
-);
+const hasherModule = fileURLToPath(new URL('../../functions/passwords/bcrypt-hasher.ts', import.meta.url));
 
 describe('the bcrypt hasher', () => {
   it("stores Django's bcrypt format at the configured cost, which bcrypt verifies", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { messages } from '../../functions/create-customer/rules/messages.ts';
-import { type PersonalAttribute, passwordProblems } from '../../functions/create-customer/rules/password.ts';
+import { messages } from '../../functions/core/rules/messages.ts';
+import { type PersonalAttribute, passwordProblems } from '../../functions/core/rules/password.ts';
 
 const common = new Set(['password123', '12345678', 'letmein1']);
 const isCommon = (candidate: string) => common.has(candidate);

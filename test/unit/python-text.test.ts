@@ -5,7 +5,7 @@ import {
   pythonIsDigit,
   pythonNumberText,
   pythonStrip,
-} from '../../functions/create-customer/rules/python-text.ts';
+} from '../../functions/core/rules/python-text.ts';
 
 describe("Python's str() of a JSON number", () => {
   it.each([

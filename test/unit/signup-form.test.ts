@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { messages } from '../../functions/create-customer/rules/messages.ts';
-import { checkSignup, type SubmittedFields } from '../../functions/create-customer/rules/signup-form.ts';
+import { messages } from '../../functions/core/rules/messages.ts';
+import { checkSignup, type SubmittedFields } from '../../functions/core/rules/signup-form.ts';
 import { validSignup } from '../support/signup-handler.ts';
 
 const rules = {

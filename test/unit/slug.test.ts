@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { slugBase as slugBaseWith, slugify } from '../../functions/create-customer/rules/slug.ts';
-import { slugCandidate } from '../../functions/create-customer/rules/slug-candidate.ts';
-import { transliterate } from '../../functions/create-customer/transliterations.ts';
+import { slugBase as slugBaseWith, slugify } from '../../functions/core/rules/slug.ts';
+import { slugCandidate } from '../../functions/core/rules/slug-candidate.ts';
+import { transliterate } from '../../functions/core/rules/transliterations.ts';
 
 const slugBase = (first: string, last: string) => slugBaseWith(first, last, transliterate);
 

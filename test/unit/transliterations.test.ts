@@ -5,7 +5,7 @@ import { committedOverrides, transliterationTable } from '../../scripts/generate
 describe('the transliteration table', () => {
   it('is the npm unidecode tables with the committed Python overrides (run scripts/generate-transliterations.ts after upgrading unidecode)', () => {
     const committed = readFileSync(
-      new URL('../../functions/create-customer/transliterations.json.gz', import.meta.url),
+      new URL('../../functions/core/rules/transliterations.json.gz', import.meta.url),
     );
     expect(transliterationTable(committedOverrides()).equals(committed)).toBe(true);
   });

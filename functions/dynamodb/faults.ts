@@ -1,4 +1,4 @@
-import { StoreUnavailableError } from './customer-store.ts';
+import { StoreUnavailableError } from '../core/customer-store.ts';
 
 const STORE_FAULT_NAMES = new Set([
   'ProvisionedThroughputExceededException',

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as MetricUnitName } from '@aws-lambda-powertools/metrics/types';
+import { StoreUnavailableError } from '../core/customer-store.ts';
 import type { Answer } from './contract-errors.ts';
-import { StoreUnavailableError } from './customer-store.ts';
 import type { Outcome } from './outcome.ts';
 import type { SignupEvent, SignupMiddleware, SignupRequest } from './signup-request.ts';
 

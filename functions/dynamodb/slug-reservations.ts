@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { dynamoDbCustomers } from './dynamodb-customers.ts';
-import { bestEffort } from './dynamodb-faults.ts';
-import type { TableRequests } from './dynamodb-table.ts';
-import { slugCandidate } from './rules/slug-candidate.ts';
+import { slugCandidate } from '../core/rules/slug-candidate.ts';
+import type { dynamoDbCustomers } from './customers.ts';
+import { bestEffort } from './faults.ts';
+import type { TableRequests } from './table-requests.ts';
 
 export const slugKey = (slug: string): string => `slug#${slug}`;
 export const slugCounterKey = (slugBase: string): string => `slug-next#${slugBase}`;

@@ -3,10 +3,11 @@
  * (request-schema.ts), the answers are the contract's shapes, and every example is in the words the
  * service itself answers with (rules/messages.ts, http-problems.ts), so the reference cannot drift.
  */
+
+import { limits } from '../core/rules/limits.ts';
+import { messages } from '../core/rules/messages.ts';
 import { problems } from './http-problems.ts';
-import { requiredSignupFields, signupRequestSchema } from './request-schema.ts';
-import { limits } from './rules/limits.ts';
-import { messages } from './rules/messages.ts';
+import { requiredSignupFields, signupRequestSchema } from './request-schemas.ts';
 
 export const customersPath = '/api/v1/customers/';
 

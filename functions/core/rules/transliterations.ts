@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { Transliterate } from './rules/slug.ts';
+import type { Transliterate } from './slug.ts';
 
 /** Made by scripts/generate-transliterations.ts; it sits beside this module, in the source tree and in the bundle. */
 const TABLE_FILE = new URL('./transliterations.json.gz', import.meta.url);

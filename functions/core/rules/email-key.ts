@@ -1,4 +1,4 @@
-import { foldCase } from '../case-folding.ts';
+import { foldCase } from './case-folding.ts';
 import { isDotAtom, toAsciiDomain } from './email.ts';
 
 /** RFC 5321's quoted-pair: a backslash and the character it stands for. */

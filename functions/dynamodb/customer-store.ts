@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ClaimedSlug, CreateCustomerResult, CustomerStore } from './customer-store.ts';
-import { StoreUnavailableError } from './customer-store.ts';
-import { type CustomerItem, dynamoDbCustomers, toStoredCustomer } from './dynamodb-customers.ts';
-import { bestEffort, translateStoreFaults } from './dynamodb-faults.ts';
-import { dynamoDbSlugReservations, type SlugReservationOptions } from './dynamodb-slug-reservations.ts';
-import { tableRequests } from './dynamodb-table.ts';
+import type { ClaimedSlug, CreateCustomerResult, CustomerStore } from '../core/customer-store.ts';
+import { StoreUnavailableError } from '../core/customer-store.ts';
+import { type CustomerItem, dynamoDbCustomers, toStoredCustomer } from './customers.ts';
+import { bestEffort, translateStoreFaults } from './faults.ts';
+import { dynamoDbSlugReservations, type SlugReservationOptions } from './slug-reservations.ts';
+import { tableRequests } from './table-requests.ts';
 
 /** Longer than the function's timeout: a reservation this old belongs to a signup that gave up. */
 export const RECLAIM_AFTER_MS = 60_000;

@@ -1,6 +1,6 @@
-import { StoreUnavailableError } from './customer-store.ts';
+import { StoreUnavailableError } from '../core/customer-store.ts';
+import { type IdempotencyRecords, keyedDigest } from '../core/idempotency-records.ts';
 import { problems } from './http-problems.ts';
-import { type IdempotencyRecords, keyedDigest } from './idempotency-records.ts';
 import type { SignupEvent, SignupMiddleware, SignupRequest, SignupRequestState } from './signup-request.ts';
 import { TimeBudgetExceededError } from './time-budget.ts';
 

@@ -9,8 +9,6 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import type { IdempotencyRecord } from '@aws-lambda-powertools/idempotency/persistence';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { customersTable } from '../../lib/customers-table.ts';
-import { translateStoreFaults } from './dynamodb-faults.ts';
 import {
   type IdempotencyRecords,
   type KeyClaim,
@@ -18,7 +16,9 @@ import {
   keyedDigest,
   REPLAY_WINDOW_SECONDS,
   type RememberedAnswer,
-} from './idempotency-records.ts';
+} from '../core/idempotency-records.ts';
+import { customersTable } from './customers-table.ts';
+import { translateStoreFaults } from './faults.ts';
 
 /** Record ids are `idempotency#<hash of the key>`, apart from `customer#` and `slug#` items. */
 const KEY_PREFIX = 'idempotency';

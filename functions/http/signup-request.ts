@@ -1,11 +1,11 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { KeyedRequest } from '../core/idempotency-records.ts';
+import { isFloatLiteral, type JsonNumber } from '../core/rules/python-text.ts';
+import { type SubmittedFields, signupFields } from '../core/rules/signup-form.ts';
 import { formCharset, parseFormBody } from './form-body.ts';
 import { problems } from './http-problems.ts';
-import type { KeyedRequest } from './idempotency-records.ts';
-import { isFloatLiteral, type JsonNumber } from './rules/python-text.ts';
-import { type SubmittedFields, signupFields } from './rules/signup-form.ts';
 
 const SIGNUP_PATHS = new Set(['/api/v1/customers', '/api/v1/customers/']);
 const MAX_BODY_BYTES = 16 * 1024;

@@ -5,7 +5,7 @@ import {
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { customersTable } from '../../lib/customers-table.ts';
+import { customersTable } from './customers-table.ts';
 
 const PK = customersTable.partitionKey;
 

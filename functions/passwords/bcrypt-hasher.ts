@@ -1,12 +1,6 @@
 import type { Worker } from 'node:worker_threads';
+import type { PasswordHasher } from '../core/password-hasher.ts';
 import type { HashAnswer, HashRequest } from './bcrypt-worker.ts';
-
-export interface PasswordHasher {
-  /** The password as Django's BCryptPasswordHasher stores it: `bcrypt$$2b$<cost>$…`. */
-  hash(password: string): Promise<string>;
-  /** Makes ready what the first hash needs, so that it starts at once: called when a hash is likely. */
-  prepare(): void;
-}
 
 /**
  * The worker's file beside this module: the TypeScript source when Node strips its types (`npm start`,

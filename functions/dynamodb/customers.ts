@@ -1,5 +1,5 @@
-import type { StoredCustomer } from './customer-store.ts';
-import type { TableRequests } from './dynamodb-table.ts';
+import type { StoredCustomer } from '../core/customer-store.ts';
+import type { TableRequests } from './table-requests.ts';
 
 export const customerKey = (emailKey: string): string => `customer#${emailKey}`;
 

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { pythonStripLines } from './rules/python-text.ts';
+import { pythonStripLines } from '../core/rules/python-text.ts';
 
 /** Django's list sits beside this module, in the source tree and in the bundle alike. */
 const LIST_FILE = new URL('./common-passwords.txt', import.meta.url);

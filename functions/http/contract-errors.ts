@@ -1,5 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { StoreUnavailableError } from './customer-store.ts';
+import { StoreUnavailableError } from '../core/customer-store.ts';
 import { HttpProblem, problems } from './http-problems.ts';
 import type { Outcome } from './outcome.ts';
 import {
