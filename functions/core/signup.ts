@@ -24,6 +24,8 @@ export interface SignupRetry {
 
 export type SignupOutcome =
   | { outcome: 'created'; customer: CustomerRepresentation }
+  /** Under enumeration protection: every valid signup, whether its address is new, pending or taken. */
+  | { outcome: 'accepted' }
   | { outcome: 'invalid'; errors: FieldErrors; emailTaken: boolean };
 
 export interface SignupDependencies {

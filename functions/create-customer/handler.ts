@@ -5,6 +5,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import validator, { type Options as ValidatorOptions } from '@middy/validator';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { IdempotencyRecords } from '../core/idempotency-records.ts';
+import { messages } from '../core/rules/messages.ts';
 import type { SubmittedFields } from '../core/rules/signup-form.ts';
 import type { SignupOutcome, SignupRetry } from '../core/signup.ts';
 import { answer, contractErrors, RETRY_AFTER_SECONDS } from '../http/contract-errors.ts';
@@ -93,5 +94,6 @@ export const createHandler = ({
         signal,
       );
       if (outcome.outcome === 'created') return answer(201, outcome.customer, 'created');
+      if (outcome.outcome === 'accepted') return answer(202, { detail: messages.signupAccepted }, 'accepted');
       return answer(400, outcome.errors, outcome.emailTaken ? 'email-taken' : 'invalid-fields');
     });

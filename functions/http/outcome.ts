@@ -1,6 +1,7 @@
 /** What became of one request, for the logs and the metrics: a customer created, or why not. */
 export type Outcome =
   | 'created'
+  | 'accepted'
   | 'replayed'
   | 'preflight'
   | 'invalid-fields'

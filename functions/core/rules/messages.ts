@@ -18,4 +18,8 @@ export const messages = {
   passwordMismatch: 'The two password fields didn\u2019t match.',
   dateFormat: 'Date has wrong format. Use one of these formats instead: YYYY-MM-DD.',
   dateInFuture: 'Date of birth cannot be in the future.',
+  linkInvalid: 'This link is invalid or has expired.',
+  wrongPassword: 'This is not the password this account was created with.',
+  signupAccepted: 'Check your inbox to finish signing up.',
+  resendAccepted: 'If an account at this address is waiting for confirmation, a new link is on its way.',
 } as const;
