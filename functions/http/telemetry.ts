@@ -15,6 +15,8 @@ export interface Telemetry {
     addDimension(name: string, value: string): void;
     addMetric(name: string, unit: MetricUnitName, value: number): void;
     publishStoredMetrics(): void;
+    /** Powertools' `ColdStart` metric, on the first request of a process only. */
+    captureColdStartMetric(functionName?: string): void;
   };
 }
 
@@ -92,6 +94,10 @@ const count = (metrics: Telemetry['metrics'], outcome: Outcome): void => {
 };
 
 /**
+ * Not Powertools' `logMetrics`/`injectLambdaContext` middlewares: both keep per-request state on the
+ * shared Logger and Metrics, which the concurrent requests of `npm start` would mix; each answer's
+ * line carries its own ids, and its metrics are flushed in the tick they are added.
+ *
  * Registered first, so that it sees every answer last, headers and all: one structured log line per
  * request (its ids, outcome, status, latency, masked e-mail; never a password or a hash) and the
  * metrics of its outcome. It also takes the outcome off the answer before it leaves.
@@ -128,6 +134,7 @@ export const telemetry = ({ logger, metrics }: Telemetry): SignupMiddleware => {
   return {
     before: (request) => {
       request.internal.startedAt = performance.now();
+      metrics.captureColdStartMetric(request.context.functionName);
     },
     after: record,
     onError: record,

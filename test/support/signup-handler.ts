@@ -19,6 +19,7 @@ export const silentTelemetry = (): Telemetry => ({
     addDimension: () => undefined,
     addMetric: () => undefined,
     publishStoredMetrics: () => undefined,
+    captureColdStartMetric: () => undefined,
   },
 });
 
