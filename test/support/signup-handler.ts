@@ -35,7 +35,7 @@ export interface TestHandlerOptions {
 }
 
 /** bcrypt at its cheapest cost, one hasher (and so its threads) for every handler of a test file. */
-const cheapHasher = createBcryptHasher(4);
+export const cheapHasher = createBcryptHasher(4);
 
 /** The signup handler as Lambda runs it, on the given table, with bcrypt at its cheapest cost. */
 export const createTestHandler = ({
