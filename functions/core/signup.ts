@@ -30,7 +30,8 @@ export type SignupOutcome =
 
 export interface SignupDependencies {
   store: CustomerStore;
-  hasher: PasswordHasher;
+  /** The signup hashes; it never checks a password. */
+  hasher: Pick<PasswordHasher, 'hash' | 'prepare'>;
   /** The reference data the rules read, loaded on first use. */
   isCommonPassword: (candidate: string) => boolean;
   transliterate: Transliterate;

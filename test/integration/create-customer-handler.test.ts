@@ -14,6 +14,7 @@ let hashes = 0;
 const cheapHasher = createBcryptHasher(4);
 const countingHasher = (inner: PasswordHasher): PasswordHasher => ({
   prepare: () => inner.prepare(),
+  verify: (password, hash) => inner.verify(password, hash),
   hash: (password) => {
     hashes += 1;
     return inner.hash(password);
