@@ -1,3 +1,5 @@
+import type { VerificationSettings } from './core/signup.ts';
+
 /** The function's settings, read once at start-up; a missing or malformed one fails loudly. */
 export interface Settings {
   tableName: string;
@@ -130,4 +132,19 @@ const readVerificationSettings = (
     );
   }
   return { emailVerification, verificationTtlSeconds, enumerationProtection, signupSecret };
+};
+
+/** What the use cases read of the verification settings: nothing while verification is off. */
+export const verificationSettingsOf = (settings: Settings): { verification?: VerificationSettings } => {
+  if (settings.emailVerification === 'off') return {};
+  if (settings.signupSecret === undefined) {
+    throw new SettingError('SIGNUP_SECRET', 'SIGNUP_SECRET must be set when EMAIL_VERIFICATION=required');
+  }
+  return {
+    verification: {
+      secret: settings.signupSecret,
+      ttlSeconds: settings.verificationTtlSeconds,
+      enumerationProtection: settings.enumerationProtection === 'on',
+    },
+  };
 };

@@ -1,5 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { PasswordHasher } from '../core/password-hasher.ts';
+import { limits } from '../core/rules/limits.ts';
 import type { BcryptAnswer, BcryptRequest } from './bcrypt-worker.ts';
 
 /**
@@ -59,8 +60,6 @@ const startHashingThread = (onGone: () => void): HashingThread => {
 
 /** Django's BCryptPasswordHasher writes its name before bcrypt's own `$2b$…`. */
 const DJANGO_BCRYPT_PREFIX = 'bcrypt$';
-/** bcrypt reads only this many bytes of a password: a longer one would match the hash of its start. */
-const MAX_PASSWORD_BYTES = 72;
 
 /**
  * bcryptjs on worker threads. A hash (and a check, which is a hash) is tens to hundreds of milliseconds of CPU: on the event loop it
@@ -97,7 +96,8 @@ export const createBcryptHasher = (cost: number): PasswordHasher => {
     },
     verify: async (password, stored) => {
       if (!stored.startsWith(DJANGO_BCRYPT_PREFIX)) return false;
-      if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) return false;
+      // bcrypt reads only so many bytes: a longer password would pass for the hash of its start.
+      if (Buffer.byteLength(password, 'utf8') > limits.passwordMaxBytes) return false;
       const answer = await leastBusy().ask({
         kind: 'verify',
         password,
