@@ -11,7 +11,7 @@ import { createDynamoDbIdempotencyRecords } from '../dynamodb/idempotency-record
 import type { Telemetry } from '../http/telemetry.ts';
 import { createBcryptHasher } from '../passwords/bcrypt-hasher.ts';
 import { isCommonPassword } from '../passwords/common-passwords.ts';
-import type { Settings } from '../settings.ts';
+import { type Settings, verificationSettingsOf } from '../settings.ts';
 import { createHandler } from './handler.ts';
 
 const SERVICE_NAME = 'customer-signup';
@@ -53,6 +53,7 @@ export const createSignupHandler = (settings: Settings, db?: DynamoDBDocumentCli
     claimSlug: (slugBase, emailKey, signal) => customers().claimSlug(slugBase, emailKey, signal),
     abandonClaim: (claim, signal) => customers().abandonClaim(claim, signal),
     createCustomer: (customer, claim, signal) => customers().createCustomer(customer, claim, signal),
+    requestNotice: (request, signal) => customers().requestNotice(request, signal),
   };
   const idempotencyRecords: IdempotencyRecords = {
     claim: (request, inProgressMs) => keys().claim(request, inProgressMs),
@@ -66,6 +67,7 @@ export const createSignupHandler = (settings: Settings, db?: DynamoDBDocumentCli
       isCommonPassword,
       transliterate,
       now: () => new Date(),
+      ...verificationSettingsOf(settings),
     }),
     idempotencyRecords,
     corsOrigins: settings.corsOrigins,

@@ -20,6 +20,7 @@ const db = await useEmbeddedTable({ freshTablePerTest: true });
 let hashes = 0;
 const countingHasher = (inner: PasswordHasher): PasswordHasher => ({
   prepare: () => inner.prepare(),
+  verify: (password, hash) => inner.verify(password, hash),
   hash: (password) => {
     hashes += 1;
     return inner.hash(password);
