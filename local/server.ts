@@ -186,11 +186,13 @@ const main = async () => {
   // The signup page on the next port (PORT=0: any free one): an origin the API allows unless told otherwise.
   const customersUrl = Promise.withResolvers<string>();
   const pagePort = port === 0 ? 0 : port + 1;
-  const webOrigin = await startWebOrigin({ port: pagePort, customersUrl: customersUrl.promise }).catch(
-    (error: unknown) => {
-      throw portRefused(error, port, pagePort);
-    },
-  );
+  const webOrigin = await startWebOrigin({
+    port: pagePort,
+    customersUrl: customersUrl.promise,
+    emailVerification: process.env.EMAIL_VERIFICATION === 'required' ? 'required' : 'off',
+  }).catch((error: unknown) => {
+    throw portRefused(error, port, pagePort);
+  });
   const corsOrigins = process.env.CORS_ORIGINS === undefined ? webOrigin.origins : settings.corsOrigins;
   const [pageOrigin] = webOrigin.origins;
   if (pageOrigin !== undefined && !corsOrigins.includes(pageOrigin)) {

@@ -1,4 +1,5 @@
 import { signupFields } from '../core/rules/signup-form.ts';
+import { routePaths } from './route-paths.ts';
 
 /** One POST route of the API: where it answers and which fields of the body it reads. */
 export interface Route {
@@ -14,19 +15,19 @@ export interface Route {
 
 export const routes = {
   signup: {
-    path: '/api/v1/customers/',
+    path: routePaths.signup,
     fields: signupFields,
     nullableFields: ['date_of_birth'],
     secretFields: ['password', 'password2'],
   },
   verify: {
-    path: '/api/v1/customers/verify/',
+    path: routePaths.verify,
     fields: ['token', 'password'],
     nullableFields: [],
     secretFields: ['token', 'password'],
   },
   resend: {
-    path: '/api/v1/customers/verify/resend/',
+    path: routePaths.resend,
     fields: ['email'],
     nullableFields: [],
     secretFields: [],
