@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../functions/core/customer-store.ts';
 import { messages } from '../../functions/core/rules/messages.ts';
@@ -6,6 +7,7 @@ import { createHandler } from '../../functions/create-customer/handler.ts';
 import type { Telemetry } from '../../functions/http/telemetry.ts';
 import { createResendHandler } from '../../functions/resend-verification/handler.ts';
 import { createVerifyHandler } from '../../functions/verify-customer/handler.ts';
+import { hostileRequests } from '../support/hostile-requests.ts';
 import {
   contractCustomer,
   invoke,
@@ -362,4 +364,42 @@ describe('the envelope of the verify and resend routes', () => {
       expect((await invoke(call, { path, ...jsonPost({}) })).statusCode, path).toBe(404);
     }
   });
+});
+
+describe('the verify and resend routes under hostile input (fast-check)', () => {
+  it.each([
+    ['verify', VERIFY, ['token', 'password']],
+    ['resend', RESEND, ['email']],
+  ] as const)(
+    '%s: never a 5xx, always JSON, and its use case gets its own fields only',
+    async (name, path, fields) => {
+      const received: Record<string, unknown>[] = [];
+      const refuse = async (submitted: Record<string, unknown>) => {
+        received.push(submitted);
+        return { outcome: 'invalid' as const, errors: { email: [messages.invalidEmail] } };
+      };
+      const call =
+        name === 'verify'
+          ? verifyHandler((submitted) => refuse(submitted))
+          : resendHandler((submitted) => refuse(submitted));
+
+      await fc.assert(
+        fc.asyncProperty(hostileRequests(), async (request) => {
+          received.length = 0;
+
+          const answer = await invoke(call, { ...request, path });
+
+          expect(answer.statusCode).toBeLessThan(500);
+          expect(answer.headers?.['Content-Type']).toBe('application/json');
+          for (const submitted of received) {
+            expect(Object.getPrototypeOf(submitted)).toBe(Object.prototype);
+            expect(
+              Object.keys(submitted).filter((key) => !(fields as readonly string[]).includes(key)),
+            ).toEqual([]);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    },
+  );
 });
