@@ -6,15 +6,16 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { createSignupHandler } from '../functions/create-customer/create-signup-handler.ts';
-import { TIMEOUT_EARLY_MS } from '../functions/create-customer/handler.ts';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { createSignupHandler, createTelemetry } from '../functions/create-customer/create-signup-handler.ts';
 import { createDynamoDbClient } from '../functions/dynamodb/client.ts';
 import { isStoreFault } from '../functions/dynamodb/faults.ts';
+import { TIMEOUT_EARLY_MS } from '../functions/http/post-route.ts';
 import { quoted, readSettings, SettingError } from '../functions/settings.ts';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.ts';
 import { ensureTable, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { estimateHashMs, highestCostWithin } from './hash-time.ts';
+import { createLocalHandlers, type Handler } from './local-handlers.ts';
 import { startWebOrigin, withOpenApiDocument } from './web-origin.ts';
 
 /** The deployed function's timeout: the local run keeps the same time budget. */
@@ -24,8 +25,6 @@ const SIGNUP_BUDGET_MS = FUNCTION_TIMEOUT_MS - TIMEOUT_EARLY_MS;
 const DEFAULT_PORT = 3000;
 /** API Gateway refuses larger payloads before the function sees them (it allows 10 MB; a local run needs less). */
 const MAX_FORWARDED_BYTES = 1024 * 1024;
-
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 /**
  * The body, cut short past MAX_FORWARDED_BYTES: the handler still sees it is over its 16 KiB and
@@ -187,11 +186,13 @@ const main = async () => {
   // The signup page on the next port (PORT=0: any free one): an origin the API allows unless told otherwise.
   const customersUrl = Promise.withResolvers<string>();
   const pagePort = port === 0 ? 0 : port + 1;
-  const webOrigin = await startWebOrigin({ port: pagePort, customersUrl: customersUrl.promise }).catch(
-    (error: unknown) => {
-      throw portRefused(error, port, pagePort);
-    },
-  );
+  const webOrigin = await startWebOrigin({
+    port: pagePort,
+    customersUrl: customersUrl.promise,
+    emailVerification: process.env.EMAIL_VERIFICATION === 'required' ? 'required' : 'off',
+  }).catch((error: unknown) => {
+    throw portRefused(error, port, pagePort);
+  });
   const corsOrigins = process.env.CORS_ORIGINS === undefined ? webOrigin.origins : settings.corsOrigins;
   const [pageOrigin] = webOrigin.origins;
   if (pageOrigin !== undefined && !corsOrigins.includes(pageOrigin)) {
@@ -204,7 +205,13 @@ const main = async () => {
   const endpoint = settings.dynamodbEndpoint ?? embedded?.endpoint ?? '';
   await prepareTable(endpoint, settings.tableName, external);
 
-  const api = serve(createSignupHandler({ ...settings, dynamodbEndpoint: endpoint, corsOrigins }));
+  const api = serve(
+    createLocalHandlers({
+      signup: createSignupHandler({ ...settings, dynamodbEndpoint: endpoint, corsOrigins }),
+      corsOrigins,
+      telemetry: createTelemetry(),
+    }),
+  );
   const server = createServer(withOpenApiDocument(api.listener));
   const boundPort = await listen(server, port).catch((error: unknown) => {
     throw portRefused(error, port, port);

@@ -49,12 +49,19 @@ export interface WebOriginOptions {
   port: number;
   /** The API's customers URL, where the form posts: a promise, since the API listens after the page's origin is known. */
   customersUrl: Promise<string>;
+  /** Whether a signup must confirm its address (EMAIL_VERIFICATION): the page shows "Check your inbox" then. */
+  emailVerification?: 'off' | 'required';
 }
 
 const relativeAction = `action="${customersPath}"`;
+const verificationMeta = '<meta name="email-verification" content="off">';
 
 /** Bundles the page's script and serves the page on `port` (0: any free port) until closed. */
-export const startWebOrigin = async ({ port, customersUrl }: WebOriginOptions): Promise<WebOrigin> => {
+export const startWebOrigin = async ({
+  port,
+  customersUrl,
+  emailVerification = 'off',
+}: WebOriginOptions): Promise<WebOrigin> => {
   const [page, style, logo, script] = await Promise.all([
     readFile(new URL('../web/index.html', import.meta.url), 'utf8').then(withBrand),
     readFile(new URL('../web/signup-form.css', import.meta.url), 'utf8'),
@@ -62,10 +69,18 @@ export const startWebOrigin = async ({ port, customersUrl }: WebOriginOptions): 
     bundleSignupForm(),
   ]);
   if (!page.includes(relativeAction)) throw new Error(`web/index.html has no form with ${relativeAction}`);
+  if (!page.includes(verificationMeta)) throw new Error(`web/index.html has no ${verificationMeta}`);
+  const pageWithMode = page.replace(verificationMeta, verificationMeta.replace('off', emailVerification));
+  // The page as deployed beside the API posts to its own origin; here it posts to the API's.
+  const servedPage = (apiUrl: string) => ({
+    type: 'text/html',
+    body: pageWithMode.replace(relativeAction, `action="${apiUrl}"`),
+  });
 
   const assets: Record<string, (apiUrl: string) => { type: string; body: string }> = {
-    // The page as deployed beside the API posts to its own origin; here it posts to the API's.
-    '/': (apiUrl) => ({ type: 'text/html', body: page.replace(relativeAction, `action="${apiUrl}"`) }),
+    '/': servedPage,
+    // Where the confirmation mail's link leads (VERIFY_URL): the same page, showing its verify view.
+    '/verify': servedPage,
     '/signup-form.js': () => ({ type: 'text/javascript', body: script }),
     '/signup-form.css': () => ({ type: 'text/css', body: style }),
     [`/${brand.logoFile}`]: () => ({ type: 'image/svg+xml', body: logo }),

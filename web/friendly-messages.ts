@@ -13,14 +13,26 @@ export interface FriendlyMessage {
   offerSignIn?: boolean;
 }
 
-/** What a missing, blank or null field asks for. */
-const missing: Record<string, string> = {
-  email: 'Enter your email address.',
-  first_name: 'Enter your first name.',
-  last_name: 'Enter your last name.',
-  password: 'Choose a password.',
-  password2: 'Type your password again.',
-  date_of_birth: 'Enter your date of birth, or leave it empty.',
+/** The page's forms: the same field asks for different things in each. */
+export type PageForm = 'signup' | 'verify' | 'resend';
+
+/** What a missing, blank or null field asks for, in each form. */
+const missing: Record<PageForm, Record<string, string>> = {
+  signup: {
+    email: 'Enter your email address.',
+    first_name: 'Enter your first name.',
+    last_name: 'Enter your last name.',
+    password: 'Choose a password.',
+    password2: 'Type your password again.',
+    date_of_birth: 'Enter your date of birth, or leave it empty.',
+  },
+  verify: {
+    token: 'This link is incomplete. Open it again from the email we sent you.',
+    password: 'Enter the password you chose when you signed up.',
+  },
+  resend: {
+    email: 'We need your email address to send a new link. Sign up again to enter it.',
+  },
 };
 
 const similarTo = (attribute: string) => `Too close to your ${attribute}. Choose something less personal.`;
@@ -40,15 +52,22 @@ const fieldTexts: Record<string, string> = {
   [messages.passwordMismatch]: "This doesn't match the password above.",
   [messages.dateFormat]: 'Enter a full date, or leave it empty.',
   [messages.dateInFuture]: "Your date of birth can't be in the future.",
+  [messages.linkInvalid]:
+    'This link has expired, or a newer email replaced it. Open the newest email we sent you, or sign up again.',
+  [messages.wrongPassword]: "This isn't the password you chose when you signed up.",
 };
 
 /** The page's words for one of a field's messages. */
-export const friendlyFieldMessage = (field: string, apiMessage: string): FriendlyMessage => {
+export const friendlyFieldMessage = (
+  field: string,
+  apiMessage: string,
+  form: PageForm = 'signup',
+): FriendlyMessage => {
   if (apiMessage === messages.emailTaken) {
     return { text: 'There is already an account with this email address.', offerSignIn: true };
   }
   if (apiMessage === messages.required || apiMessage === messages.blank || apiMessage === messages.null) {
-    return { text: missing[field] ?? apiMessage };
+    return { text: missing[form][field] ?? apiMessage };
   }
   return { text: fieldTexts[apiMessage] ?? apiMessage };
 };

@@ -3,23 +3,25 @@
 /**
  * The signup page's behaviour: posts the form to the API as JSON (from another origin, so the
  * browser preflights it), shows each field's messages beside that field in the page's words, the
- * rest at the top, and the welcome in place of the form.
+ * rest at the top, and the welcome in place of the form, or where the confirmation link went when
+ * the address must be confirmed. On `/verify` it is the page the confirmation link opens.
  */
 import { messages } from '../functions/core/rules/messages.ts';
 import { type PersonalAttribute, passwordProblems } from '../functions/core/rules/password.ts';
 import { pythonStrip } from '../functions/core/rules/python-text.ts';
+import { routePaths } from '../functions/http/route-paths.ts';
 import { brand } from './brand.ts';
 import { friendlyFieldMessage, friendlyFormMessage } from './friendly-messages.ts';
+import { element, messagesOf, NETWORK_FAILURE, showMessages, unexpectedAnswer } from './page-elements.ts';
+import { showPending } from './pending-view.ts';
+import { startVerifyView } from './verify-view.ts';
 
-const NETWORK_FAILURE = 'We could not reach the server. Check your connection and try again.';
-const unexpectedAnswer = (status: number) =>
-  `Something went wrong on our side (HTTP ${status}). Please try again in a moment.`;
+/** The path the confirmation mail's link opens (VERIFY_URL), on the page's own origin. */
+const VERIFY_PAGE_PATH = '/verify';
 
-const element = <T extends HTMLElement>(id: string, type: { new (): T; prototype: T }): T => {
-  const found = document.getElementById(id);
-  if (!(found instanceof type)) throw new Error(`the page has no #${id}`);
-  return found;
-};
+/** Whether a signup must confirm its address: the server serving the page says so in a meta tag. */
+const verificationRequired =
+  document.querySelector<HTMLMetaElement>('meta[name="email-verification"]')?.content === 'required';
 
 const form = element('signup-form', HTMLFormElement);
 const signupView = element('signup-view', HTMLElement);
@@ -89,18 +91,10 @@ const fieldMessageItem = (field: string, apiMessage: string) => {
   return item;
 };
 
-const showFormMessages = (messages: string[]) => {
-  formErrors.replaceChildren(
-    ...messages.map((message) => {
-      const paragraph = document.createElement('p');
-      paragraph.textContent = message;
-      return paragraph;
-    }),
-  );
-  formErrors.focus();
-};
+const showFormMessages = (messages: string[]) => showMessages(formErrors, messages);
 
-const messagesOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [String(value)]);
+/** One of the API's routes, on the API's origin: `form.action` is the signup's URL. */
+const apiUrl = (path: string) => new URL(path, form.action).href;
 
 /** Field errors beside their fields; `non_field_errors`, `detail` and anything else at the top. */
 const showErrors = (answer: unknown, status: number) => {
@@ -163,7 +157,16 @@ const submit = async () => {
   }
   const answer: unknown = await response.json().catch(() => undefined);
   setPending(false);
-  if (response.status === 201 && typeof answer === 'object' && answer !== null) showSuccess(answer);
+  const found =
+    typeof answer === 'object' && answer !== null ? (answer as Record<string, unknown>) : undefined;
+  if (found !== undefined && (response.status === 202 || (response.status === 201 && verificationRequired))) {
+    showPending({
+      email: typeof found.email === 'string' ? found.email : pythonStrip(fieldValue('email')),
+      detail: response.status === 202 && typeof found.detail === 'string' ? found.detail : undefined,
+      resendUrl: apiUrl(routePaths.resend),
+      hide: signupView,
+    });
+  } else if (response.status === 201 && found !== undefined) showSuccess(found);
   else showErrors(answer, response.status);
 };
 
@@ -204,6 +207,10 @@ const togglePasswordVisibility = () => {
   showPassword.setAttribute('aria-label', show ? 'Hide passwords' : 'Show passwords');
 };
 
+if (window.location.pathname === VERIFY_PAGE_PATH) {
+  startVerifyView({ verifyUrl: apiUrl(routePaths.verify), hide: signupView });
+}
+
 form.addEventListener('submit', (event) => {
   event.preventDefault();
   // Password managers offer to save what they see submitted as a password field.
@@ -214,4 +221,4 @@ form.addEventListener('submit', (event) => {
 form.addEventListener('input', updatePasswordHint);
 showPassword.addEventListener('click', togglePasswordVisibility);
 // The form works only with this script: without it, the page says so instead (index.html).
-form.hidden = false;
+form.hidden = window.location.pathname === VERIFY_PAGE_PATH;

@@ -1,9 +1,3 @@
-import middy from '@middy/core';
-import httpCors from '@middy/http-cors';
-import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import httpSecurityHeaders from '@middy/http-security-headers';
-import validator, { type Options as ValidatorOptions } from '@middy/validator';
-import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { IdempotencyRecords } from '../core/idempotency-records.ts';
 import { messages } from '../core/rules/messages.ts';
 import type { SubmittedFields } from '../core/rules/signup-form.ts';
@@ -11,19 +5,8 @@ import type { SignupOutcome, SignupRetry } from '../core/signup.ts';
 import { answer, contractErrors, RETRY_AFTER_SECONDS } from '../http/contract-errors.ts';
 import validateSignupEvent from '../http/generated/validate-signup-event.js';
 import { idempotency } from '../http/idempotency.ts';
-import {
-  type SignupEvent,
-  type SignupMiddleware,
-  type SignupRequest,
-  type SignupRequestState,
-  signupFieldsFromBody,
-  signupRequest,
-} from '../http/signup-request.ts';
-import { type Telemetry, telemetry } from '../http/telemetry.ts';
-import { TimeBudgetExceededError } from '../http/time-budget.ts';
-
-/** How long before Lambda's own timeout the function answers 503 by default. */
-export const TIMEOUT_EARLY_MS = 500;
+import { postRoute } from '../http/post-route.ts';
+import type { Telemetry } from '../http/telemetry.ts';
 
 export interface SignupHandlerOptions {
   signup: (fields: SubmittedFields, retry?: SignupRetry, signal?: AbortSignal) => Promise<SignupOutcome>;
@@ -37,53 +20,24 @@ export interface SignupHandlerOptions {
 }
 
 /**
- * A 201 holds the customer and a replay or a 400 may too: no browser or proxy cache may keep them.
- * Every answer says so, so that no new answer can forget it.
- */
-const noStore = (): SignupMiddleware => {
-  const addHeader = (request: SignupRequest) => {
-    if (request.response)
-      request.response.headers = { ...request.response.headers, 'Cache-Control': 'no-store' };
-  };
-  return { after: addHeader, onError: addHeader };
-};
-
-/**
- * The HTTP edge: middleware first (telemetry, headers, CORS, envelope, validator, idempotency,
- * errors), the signup last. middy runs `after` and `onError` in reverse order, so the telemetry,
- * registered first, sees each answer last, with every header on it.
+ * `POST /api/v1/customers/`: the API's common middlewares (post-route.ts), the idempotency after
+ * the body is checked, the errors, the signup last.
  */
 export const createHandler = ({
   signup,
   idempotencyRecords,
   corsOrigins,
-  telemetry: telemetryClients,
-  timeoutEarlyInMillis = TIMEOUT_EARLY_MS,
+  telemetry,
+  timeoutEarlyInMillis,
 }: SignupHandlerOptions) =>
-  middy<SignupEvent, APIGatewayProxyResult, Error, Context, SignupRequestState>({
-    timeoutEarlyInMillis,
-    timeoutEarlyResponse: () => {
-      throw new TimeBudgetExceededError('the time budget ran out');
-    },
+  postRoute({
+    route: 'signup',
+    validateEvent: validateSignupEvent,
+    corsOrigins,
+    corsRequestHeaders: 'Content-Type,Idempotency-Key',
+    telemetry,
+    ...(timeoutEarlyInMillis === undefined ? {} : { timeoutEarlyInMillis }),
   })
-    .use(telemetry(telemetryClients))
-    .use(httpHeaderNormalizer())
-    .use(httpSecurityHeaders())
-    .use(noStore())
-    .use(
-      httpCors({
-        origins: [...corsOrigins],
-        methods: 'POST,OPTIONS',
-        headers: 'Content-Type,Idempotency-Key',
-        // A browser script may read when to retry a 503 or a 409.
-        exposeHeaders: 'Retry-After',
-        maxAge: 600,
-      }),
-    )
-    .use(signupRequest())
-    // middy's types call a compiled schema `Ajv`; at run time it takes the compiled function, as here.
-    .use(validator({ eventSchema: validateSignupEvent as unknown as ValidatorOptions['eventSchema'] }))
-    .use(signupFieldsFromBody())
     .use(idempotency({ records: idempotencyRecords, retryAfterSeconds: RETRY_AFTER_SECONDS }))
     .use(contractErrors())
     // middy aborts `signal` when it answers 503 ahead of Lambda's timeout: the signup writes nothing after.

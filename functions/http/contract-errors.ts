@@ -1,13 +1,9 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { StoreUnavailableError } from '../core/customer-store.ts';
+import type { ApiEvent, ApiMiddleware, ApiRequestState } from './api-request.ts';
 import { HttpProblem, problems } from './http-problems.ts';
 import type { Outcome } from './outcome.ts';
-import {
-  pythonTypeName,
-  type SignupEvent,
-  type SignupMiddleware,
-  type SignupRequestState,
-} from './signup-request.ts';
+import { pythonTypeName } from './python-numbers.ts';
 import { TimeBudgetExceededError } from './time-budget.ts';
 
 /** How long a client should wait before retrying when the store is unavailable. */
@@ -39,11 +35,7 @@ const isValidatorRejection = (error: unknown): boolean =>
   (error as { cause?: { package?: unknown } }).cause?.package === '@middy/validator';
 
 /** A failure of the request itself, in the contract's words, or undefined for a failure of ours. */
-const requestProblem = (
-  error: unknown,
-  event: SignupEvent,
-  state: SignupRequestState,
-): HttpProblem | undefined => {
+const requestProblem = (error: unknown, event: ApiEvent, state: ApiRequestState): HttpProblem | undefined => {
   if (error instanceof HttpProblem) return error;
   if (error instanceof StoreUnavailableError) return problems.storeUnavailable(RETRY_AFTER_SECONDS);
   if (error instanceof TimeBudgetExceededError) return problems.timeBudgetExceeded(RETRY_AFTER_SECONDS);
@@ -59,7 +51,7 @@ const requestProblem = (
  * The error handler, registered last so that it runs first: every failure becomes the contract's
  * JSON, and an unexpected one a bare 500 (the telemetry logs its details, never the client).
  */
-export const contractErrors = (): SignupMiddleware => ({
+export const contractErrors = (): ApiMiddleware => ({
   onError: (request) => {
     const problem = requestProblem(request.error, request.event, request.internal) ?? problems.serverError();
     // Set, not returned: a returned response would skip the CORS, security headers' and telemetry's onError.

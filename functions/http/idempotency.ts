@@ -1,7 +1,7 @@
 import { StoreUnavailableError } from '../core/customer-store.ts';
 import { type IdempotencyRecords, keyedDigest } from '../core/idempotency-records.ts';
+import type { ApiEvent, ApiMiddleware, ApiRequest, ApiRequestState } from './api-request.ts';
 import { problems } from './http-problems.ts';
-import type { SignupEvent, SignupMiddleware, SignupRequest, SignupRequestState } from './signup-request.ts';
 import { TimeBudgetExceededError } from './time-budget.ts';
 
 /** The contract's bounds on the header, in characters (code points). */
@@ -13,7 +13,7 @@ export interface IdempotencyOptions {
   retryAfterSeconds: number;
 }
 
-const keyOf = (event: SignupEvent): string | undefined => {
+const keyOf = (event: ApiEvent): string | undefined => {
   const key = event.headers?.['idempotency-key'];
   if (key === undefined) return undefined;
   const length = [...key].length;
@@ -45,8 +45,8 @@ const settlesWithin = async (work: Promise<void>, ms: number): Promise<boolean> 
 
 /** A record that cannot be written once the answer is decided must not change the answer. */
 const storeFaultsNoted = async (
-  request: SignupRequest,
-  fault: NonNullable<SignupRequestState['idempotencyFault']>,
+  request: ApiRequest,
+  fault: NonNullable<ApiRequestState['idempotencyFault']>,
   work: () => Promise<void>,
 ): Promise<void> => {
   try {
@@ -63,7 +63,7 @@ const storeFaultsNoted = async (
  * created customer's answer is remembered for 24 hours and replayed to a retry with the same body;
  * any other answer frees the key, so validation failures are not remembered.
  */
-export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions): SignupMiddleware => ({
+export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions): ApiMiddleware => ({
   before: async (request) => {
     const key = keyOf(request.event);
     if (key === undefined) return;

@@ -7,9 +7,19 @@
 import { limits } from '../core/rules/limits.ts';
 import { messages } from '../core/rules/messages.ts';
 import { problems } from './http-problems.ts';
-import { requiredSignupFields, signupRequestSchema } from './request-schemas.ts';
+import {
+  requiredResendFields,
+  requiredSignupFields,
+  requiredVerifyFields,
+  resendRequestSchema,
+  signupRequestSchema,
+  verifyRequestSchema,
+} from './request-schemas.ts';
+import { routes } from './routes.ts';
 
-export const customersPath = '/api/v1/customers/';
+export const customersPath = routes.signup.path;
+export const verifyPath = routes.verify.path;
+export const resendPath = routes.resend.path;
 
 type Schema = Record<string, unknown>;
 type Examples = Record<string, { summary: string; value: unknown }>;
@@ -51,6 +61,30 @@ const signupRequest: Schema = {
   ),
 };
 
+const { $id: _verifySchemaId, ...verifyAnnotations } = verifyRequestSchema;
+const verifyRequest: Schema = {
+  ...verifyAnnotations,
+  required: [...requiredVerifyFields],
+  properties: {
+    token: { type: 'string', maxLength: 128, ...verifyRequestSchema.properties.token },
+    password: {
+      type: 'string',
+      format: 'password',
+      maxLength: limits.passwordMaxBytes,
+      ...verifyRequestSchema.properties.password,
+    },
+  },
+};
+
+const { $id: _resendSchemaId, ...resendAnnotations } = resendRequestSchema;
+const resendRequest: Schema = {
+  ...resendAnnotations,
+  required: [...requiredResendFields],
+  properties: {
+    email: { ...requestFieldTypes.email, ...resendRequestSchema.properties.email },
+  },
+};
+
 /** The contract's example signup and its answer. */
 const exampleSignup = {
   email: 'john@example.com',
@@ -72,7 +106,7 @@ const exampleCustomer = {
 
 const customer: Schema = {
   title: 'Customer',
-  description: 'The new customer: exactly these seven keys.',
+  description: 'The customer, new or just verified: exactly these seven keys.',
   type: 'object',
   required: Object.keys(exampleCustomer),
   additionalProperties: false,
@@ -143,6 +177,32 @@ const fieldErrors: Schema = {
   },
 };
 
+/** The verify route's field errors: a dead link, a wrong password, or what the signup says of any field. */
+const verifyFieldErrors: Schema = {
+  title: 'Verify field errors',
+  description:
+    "A link that is unknown, expired, replaced by a newer one or dead after 5 wrong passwords: `This link is invalid or has expired.`; the right link with another password than the signup's: `This is not the password this account was created with.`; a missing field: `This field is required.`",
+  type: 'object',
+  minProperties: 1,
+  additionalProperties: false,
+  properties: {
+    token: messageList([[messages.linkInvalid], [messages.required]], 1),
+    password: messageList([[messages.wrongPassword], [messages.required]], 1),
+  },
+};
+
+/** The resend route's field errors: the e-mail's, in the signup's words. */
+const resendFieldErrors: Schema = {
+  title: 'Resend field errors',
+  description: "The e-mail's errors, as the signup reports them.",
+  type: 'object',
+  required: ['email'],
+  additionalProperties: false,
+  properties: {
+    email: messageList([[messages.invalidEmail], [messages.required], [messages.blank]], 2),
+  },
+};
+
 const nonFieldErrors: Schema = {
   title: 'Non-field errors',
   description: 'The body is not a JSON object.',
@@ -200,6 +260,77 @@ const answersToAnyMethod = {
   '500': responseRef('ServerError'),
 };
 
+/** The Problem answer of a route that accepted the request: one sentence in `detail`. */
+const accepted = (description: string, detail: string, summary: string) => ({
+  description,
+  headers: corsHeaders,
+  content: json(schemaRef('Problem'), { accepted: { summary, value: { detail } } }),
+});
+
+/** The answers any POST route gives before reading a field. */
+const envelopeAnswers = {
+  '413': responseRef('PayloadTooLarge'),
+  '415': responseRef('UnsupportedMediaType'),
+  ...answersToAnyMethod,
+  '503': responseRef('ServiceUnavailable'),
+};
+
+/** A route's preflight: which request headers a browser may send. */
+const preflight = (operationId: string, tag: string, headers: string) => ({
+  operationId,
+  tags: [tag],
+  summary: 'CORS preflight',
+  description: `Allows POST with ${headers} from the configured origins only.`,
+  security: [],
+  responses: {
+    '204': {
+      description: 'No content; the CORS headers when the origin is allowed.',
+      headers: corsHeaders,
+    },
+    ...answersToAnyMethod,
+  },
+});
+
+/** GET, PUT, PATCH and DELETE, documented as operations so that clients know the 405 and its Allow header. */
+const notAllowed = (operationPrefix: string, tag: string) =>
+  Object.fromEntries(
+    ['get', 'put', 'patch', 'delete'].map((method) => [
+      method,
+      {
+        operationId: `${method}${operationPrefix}NotAllowed`,
+        tags: [tag],
+        summary: 'Not allowed',
+        description: `${method.toUpperCase()} is not a method of this path: 405, with the allowed ones in \`Allow\`.`,
+        security: [],
+        responses: { '405': responseRef('MethodNotAllowed'), ...answersToAnyMethod },
+      },
+    ]),
+  );
+
+/** The request body of a route, as JSON and as a form. */
+const requestBodyOf = (schemaName: string, examples: Examples) => ({
+  required: true,
+  description: 'At most 16 KiB.',
+  content: {
+    'application/json': { schema: schemaRef(schemaName), examples },
+    'application/x-www-form-urlencoded': { schema: schemaRef(schemaName), examples },
+  },
+});
+
+/** Malformed bodies: the same answers on every route. */
+const malformedBodyExamples: Examples = {
+  notAnObject: { summary: 'A JSON list', value: problems.notADictionary('list').body },
+  noData: { summary: 'JSON null', value: problems.noData().body },
+  malformedJson: {
+    summary: "Malformed JSON (after the dash, the parser's own words)",
+    value: problems.malformedJson(
+      'Expecting property name enclosed in double quotes: line 1 column 27 (char 26)',
+    ).body,
+  },
+};
+
+const exampleToken = verifyRequestSchema.properties.token.examples[0];
+
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -216,7 +347,14 @@ export const openApiDocument = {
       'x-internal': false,
     },
   ],
-  tags: [{ name: 'Customers', description: 'Signing up new customers.' }],
+  tags: [
+    { name: 'Customers', description: 'Signing up new customers.' },
+    {
+      name: 'Verification',
+      description:
+        "Proving the address, when the stage requires it (`EMAIL_VERIFICATION=required`): the signup leaves the account pending and mails a link; the link and the signup's password make it active.",
+    },
+  ],
   paths: {
     [customersPath]: {
       description: 'Also answered without the trailing slash. Every method but POST and OPTIONS gets 405.',
@@ -270,12 +408,18 @@ export const openApiDocument = {
         },
         responses: {
           '201': {
-            description: 'Created.',
+            description:
+              'Created. When the stage requires e-mail verification, the account is pending until its link is followed, and a mail with the link goes to the address.',
             headers: corsHeaders,
             content: json(schemaRef('Customer'), {
               created: { summary: "The contract's example signup", value: exampleCustomer },
             }),
           },
+          '202': accepted(
+            'Under enumeration protection (`ENUMERATION_PROTECTION=on`), every valid signup, whether its address is new, pending or already verified: the answer tells no one who has an account. The owner of a verified address gets a mail instead.',
+            messages.signupAccepted,
+            'Any valid signup under enumeration protection',
+          ),
           '400': responseRef('BadRequest'),
           '409': responseRef('IdempotencyKeyInProgress'),
           '413': responseRef('PayloadTooLarge'),
@@ -285,42 +429,110 @@ export const openApiDocument = {
           '503': responseRef('ServiceUnavailable'),
         },
       },
-      options: {
-        operationId: 'preflightCreateCustomer',
-        tags: ['Customers'],
-        summary: 'CORS preflight',
+      options: preflight('preflightCreateCustomer', 'Customers', '`Content-Type` and `Idempotency-Key`'),
+      ...notAllowed('Customers', 'Customers'),
+    },
+    [verifyPath]: {
+      description: 'Also answered without the trailing slash. Every method but POST and OPTIONS gets 405.',
+      post: {
+        operationId: 'verifyCustomer',
+        tags: ['Verification'],
+        summary: "Confirm a pending customer's e-mail address",
         description:
-          'Allows POST with `Content-Type` and `Idempotency-Key` from the configured origins only.',
+          "The token from the mail's link and the password chosen at signup, so that only someone who can read the mailbox and made the signup can turn it into an account. The same request again answers the same 200. Unknown fields are ignored; an empty body counts as `{}`.",
         security: [],
-        responses: {
-          '204': {
-            description: 'No content; the CORS headers when the origin is allowed.',
-            headers: corsHeaders,
+        requestBody: requestBodyOf('VerifyRequest', {
+          verify: {
+            summary: 'The link of the example signup',
+            value: { token: exampleToken, password: exampleSignup.password },
           },
-          ...answersToAnyMethod,
+        }),
+        responses: {
+          '200': {
+            description: 'Verified: the account is active from now on.',
+            headers: corsHeaders,
+            content: json(schemaRef('Customer'), {
+              verified: { summary: "The contract's example customer", value: exampleCustomer },
+            }),
+          },
+          '400': {
+            description:
+              'A dead link, a wrong password or missing fields; or a body that is not an object or is malformed JSON.',
+            headers: corsHeaders,
+            content: json(
+              { oneOf: [schemaRef('VerifyFieldErrors'), schemaRef('NonFieldErrors'), schemaRef('Problem')] },
+              {
+                invalidLink: {
+                  summary: 'An unknown, expired, replaced or dead link',
+                  value: { token: [messages.linkInvalid] },
+                },
+                wrongPassword: {
+                  summary: "Another password than the signup's",
+                  value: { password: [messages.wrongPassword] },
+                },
+                missingFields: {
+                  summary: 'An empty object',
+                  value: Object.fromEntries(
+                    requiredVerifyFields.map((field) => [field, [messages.required]]),
+                  ),
+                },
+                ...malformedBodyExamples,
+              },
+            ),
+          },
+          ...envelopeAnswers,
         },
       },
-      // Documented as operations so that clients know the 405 and its Allow header.
-      ...Object.fromEntries(
-        ['get', 'put', 'patch', 'delete'].map((method) => [
-          method,
-          {
-            operationId: `${method}CustomersNotAllowed`,
-            tags: ['Customers'],
-            summary: 'Not allowed',
-            description: `${method.toUpperCase()} is not a method of this path: 405, with the allowed ones in \`Allow\`.`,
-            security: [],
-            responses: { '405': responseRef('MethodNotAllowed'), ...answersToAnyMethod },
+      options: preflight('preflightVerifyCustomer', 'Verification', '`Content-Type`'),
+      ...notAllowed('Verify', 'Verification'),
+    },
+    [resendPath]: {
+      description: 'Also answered without the trailing slash. Every method but POST and OPTIONS gets 405.',
+      post: {
+        operationId: 'resendVerification',
+        tags: ['Verification'],
+        summary: 'Send a pending customer a new link',
+        description:
+          'A new link for a pending account at this address, at most one a minute; older links stop working. No address gets more than five verification mails a day. The answer is the same whether or not such an account exists.',
+        security: [],
+        requestBody: requestBodyOf('ResendRequest', {
+          resend: { summary: 'The address of the example signup', value: { email: exampleSignup.email } },
+        }),
+        responses: {
+          '202': accepted(
+            'Accepted, whatever the address holds: a new link goes out only to a pending account, and not more than once a minute.',
+            messages.resendAccepted,
+            'Any valid address',
+          ),
+          '400': {
+            description:
+              'The address is missing or not one the signup accepts; or a body that is not an object or is malformed JSON.',
+            headers: corsHeaders,
+            content: json(
+              { oneOf: [schemaRef('ResendFieldErrors'), schemaRef('NonFieldErrors'), schemaRef('Problem')] },
+              {
+                invalidEmail: { summary: 'Not an address', value: { email: [messages.invalidEmail] } },
+                missingEmail: { summary: 'An empty object', value: { email: [messages.required] } },
+                ...malformedBodyExamples,
+              },
+            ),
           },
-        ]),
-      ),
+          ...envelopeAnswers,
+        },
+      },
+      options: preflight('preflightResendVerification', 'Verification', '`Content-Type`'),
+      ...notAllowed('Resend', 'Verification'),
     },
   },
   components: {
     schemas: {
       SignupRequest: signupRequest,
+      VerifyRequest: verifyRequest,
+      ResendRequest: resendRequest,
       Customer: customer,
       FieldErrors: fieldErrors,
+      VerifyFieldErrors: verifyFieldErrors,
+      ResendFieldErrors: resendFieldErrors,
       NonFieldErrors: nonFieldErrors,
       Problem: problem,
       RetryAfterSeconds: {
@@ -357,14 +569,7 @@ export const openApiDocument = {
               summary: 'An empty object',
               value: Object.fromEntries(requiredSignupFields.map((field) => [field, [messages.required]])),
             },
-            notAnObject: { summary: 'A JSON list', value: problems.notADictionary('list').body },
-            noData: { summary: 'JSON null', value: problems.noData().body },
-            malformedJson: {
-              summary: "Malformed JSON (after the dash, the parser's own words)",
-              value: problems.malformedJson(
-                'Expecting property name enclosed in double quotes: line 1 column 27 (char 26)',
-              ).body,
-            },
+            ...malformedBodyExamples,
             invalidIdempotencyKey: {
               summary: 'An Idempotency-Key of 256 characters',
               value: problems.invalidIdempotencyKey().body,

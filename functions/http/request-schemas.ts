@@ -55,3 +55,60 @@ export const signupEventSchema = {
     body: signupRequestSchema,
   },
 } as const;
+
+/** The verify request body: the link's token and the signup's password. */
+export const verifyRequestSchema = {
+  $id: 'VerifyRequest',
+  title: 'Verify request',
+  description:
+    'Turns a pending account into an active one: the token from the link the mail holds, and the password chosen at signup. Unknown fields are ignored.',
+  type: 'object',
+  properties: {
+    token: {
+      description:
+        'The token from the link in the mail, the text after `#token=`: base64url, at least 128 random bits.',
+      examples: ['q1QYJgHcOG3Yv0m7a6Xl0D8k2rJ9vZrE3tWz5uQpN1A'],
+    },
+    password: {
+      description: 'The password chosen at signup, as typed then (never trimmed).',
+      examples: ['SecureP@ssw0rd123'],
+    },
+  },
+} as const;
+
+/** Missing fields are field errors, as in the signup (`This field is required.`). */
+export const requiredVerifyFields = ['token', 'password'] as const;
+
+export const verifyEventSchema = {
+  type: 'object',
+  required: ['body'],
+  properties: {
+    body: verifyRequestSchema,
+  },
+} as const;
+
+/** The resend request body: the address a pending account was signed up with. */
+export const resendRequestSchema = {
+  $id: 'ResendRequest',
+  title: 'Resend request',
+  description:
+    'Asks for a new verification link. The answer is the same whether or not a pending account has this address. Unknown fields are ignored.',
+  type: 'object',
+  properties: {
+    email: {
+      description:
+        "The address signed up with. Trimmed; Django's EmailValidator rules, at most 254 characters, as in the signup.",
+      examples: ['john@example.com'],
+    },
+  },
+} as const;
+
+export const requiredResendFields = ['email'] as const;
+
+export const resendEventSchema = {
+  type: 'object',
+  required: ['body'],
+  properties: {
+    body: resendRequestSchema,
+  },
+} as const;

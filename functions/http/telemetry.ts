@@ -2,9 +2,10 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as MetricUnitName } from '@aws-lambda-powertools/metrics/types';
 import { StoreUnavailableError } from '../core/customer-store.ts';
+import type { ApiEvent, ApiMiddleware, ApiRequest } from './api-request.ts';
 import type { Answer } from './contract-errors.ts';
 import type { Outcome } from './outcome.ts';
-import type { SignupEvent, SignupMiddleware, SignupRequest } from './signup-request.ts';
+import { routes } from './routes.ts';
 
 /** What the telemetry needs of Powertools' Logger and Metrics, which tests may replace. */
 export interface Telemetry {
@@ -20,13 +21,40 @@ export interface Telemetry {
   };
 }
 
+/** What one route's answers are called in the logs and counted as in the metrics. */
+interface RouteTelemetry {
+  /** The message of each answer's log line. */
+  answered: string;
+  /** The outcomes with a metric of their own; any other (but a preflight) counts as rejected, by reason. */
+  counted: Partial<Record<Outcome, string>>;
+  rejected: string;
+}
+
+const routeTelemetry = {
+  signup: {
+    answered: 'signup answered',
+    counted: { created: 'SignupsCreated', replayed: 'SignupsReplayed', accepted: 'SignupsAccepted' },
+    rejected: 'SignupsRejected',
+  },
+  verify: {
+    answered: 'verification answered',
+    counted: { verified: 'CustomersVerified' },
+    rejected: 'VerificationsRejected',
+  },
+  resend: {
+    answered: 'resend answered',
+    counted: { accepted: 'ResendsAccepted' },
+    rejected: 'ResendsRejected',
+  },
+} as const satisfies Record<keyof typeof routes, RouteTelemetry>;
+
 /** Bcrypt hashes in any of their formats, kept out of logs whatever carries them. */
 const BCRYPT_HASH = /\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/g;
 const REDACTED = '[redacted]';
 /** The longest domain worth logging: DNS allows 253 characters. */
 const MAX_LOGGED_DOMAIN = 253;
 
-const submitted = (event: SignupEvent, field: string): unknown => {
+const submitted = (event: ApiEvent, field: string): unknown => {
   const body = event.body;
   return typeof body === 'object' && body !== null && Object.hasOwn(body, field)
     ? (body as Record<string, unknown>)[field]
@@ -44,10 +72,10 @@ export const maskEmail = (value: unknown): string | undefined => {
 };
 
 /** Text that may quote the request (an error's message), with its passwords and any hash taken out. */
-const redactor = (event: SignupEvent) => {
+const redactor = (event: ApiEvent, secretFields: readonly string[]) => {
   // A form may send a field several times: every value is a secret.
-  const secrets = [submitted(event, 'password'), submitted(event, 'password2')]
-    .flat()
+  const secrets = secretFields
+    .flatMap((field) => submitted(event, field))
     .filter((value): value is string => typeof value === 'string' && value !== '');
   return (text: string): string =>
     secrets
@@ -75,19 +103,19 @@ const summarise = (error: unknown, redact: (text: string) => string, withStack: 
   };
 };
 
-const outcomeOf = (request: SignupRequest): Outcome => {
+const outcomeOf = (request: ApiRequest): Outcome => {
   const outcome = (request.response as Answer | undefined)?.outcome;
   if (outcome !== undefined) return outcome;
   return request.error instanceof StoreUnavailableError ? 'store-unavailable' : 'server-error';
 };
 
-const count = (metrics: Telemetry['metrics'], outcome: Outcome): void => {
+const count = (metrics: Telemetry['metrics'], names: RouteTelemetry, outcome: Outcome): void => {
   if (outcome === 'preflight') return;
-  if (outcome === 'created') metrics.addMetric('SignupsCreated', MetricUnit.Count, 1);
-  else if (outcome === 'replayed') metrics.addMetric('SignupsReplayed', MetricUnit.Count, 1);
+  const counted = names.counted[outcome];
+  if (counted !== undefined) metrics.addMetric(counted, MetricUnit.Count, 1);
   else {
     metrics.addDimension('reason', outcome);
-    metrics.addMetric('SignupsRejected', MetricUnit.Count, 1);
+    metrics.addMetric(names.rejected, MetricUnit.Count, 1);
   }
   // In the same tick as the lines above, so concurrent requests of `npm start` never share a flush.
   metrics.publishStoredMetrics();
@@ -102,8 +130,10 @@ const count = (metrics: Telemetry['metrics'], outcome: Outcome): void => {
  * request (its ids, outcome, status, latency, masked e-mail; never a password or a hash) and the
  * metrics of its outcome. It also takes the outcome off the answer before it leaves.
  */
-export const telemetry = ({ logger, metrics }: Telemetry): SignupMiddleware => {
-  const record = (request: SignupRequest): void => {
+export const telemetry = ({ logger, metrics }: Telemetry, route: keyof typeof routes): ApiMiddleware => {
+  const names: RouteTelemetry = routeTelemetry[route];
+  const { secretFields } = routes[route];
+  const record = (request: ApiRequest): void => {
     if (!request.response) return;
     const outcome = outcomeOf(request);
     const { outcome: _, ...response } = request.response as Answer;
@@ -122,13 +152,13 @@ export const telemetry = ({ logger, metrics }: Telemetry): SignupMiddleware => {
     const unavailable = outcome === 'store-unavailable' || outcome === 'time-budget-exceeded';
     const failure =
       (serverError || unavailable) && request.error
-        ? { error: summarise(request.error, redactor(request.event), serverError) }
+        ? { error: summarise(request.error, redactor(request.event, secretFields), serverError) }
         : {};
-    if (serverError) logger.error('signup answered', { ...line, ...failure });
+    if (serverError) logger.error(names.answered, { ...line, ...failure });
     else if (unavailable || line.idempotency_fault !== undefined) {
-      logger.warn('signup answered', { ...line, ...failure });
-    } else logger.info('signup answered', line);
-    count(metrics, outcome);
+      logger.warn(names.answered, { ...line, ...failure });
+    } else logger.info(names.answered, line);
+    count(metrics, names, outcome);
   };
 
   return {

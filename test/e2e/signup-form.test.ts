@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { maskAddress } from '../../functions/core/mask-address.ts';
 import { messages } from '../../functions/core/rules/messages.ts';
 import { brand } from '../../web/brand.ts';
 import { friendlyFieldMessage, friendlyFormMessage } from '../../web/friendly-messages.ts';
@@ -536,5 +537,225 @@ describe('npm start', () => {
     expect(response.headers.get('content-type')).toBe('application/json');
     expect(result).toEqual({ valid: true });
     expect(validator.version).toBe('3.1');
+  });
+});
+
+/** A stand-in for one of the API's routes the page calls: CORS as the API answers it, then `answer` for each POST. */
+const standIn = async (url: string, answer: (body: unknown) => { status: number; json: unknown }) => {
+  const bodies: unknown[] = [];
+  const origin = new URL(pageUrl).origin;
+  await page.route(url, (route) => {
+    const request = route.request();
+    if (request.method() === 'OPTIONS') {
+      return route.fulfill({
+        status: 204,
+        headers: {
+          'Access-Control-Allow-Origin': origin,
+          'Access-Control-Allow-Methods': 'POST,OPTIONS',
+          'Access-Control-Allow-Headers': 'Content-Type',
+        },
+      });
+    }
+    const body: unknown = request.postDataJSON();
+    bodies.push(body);
+    const { status, json } = answer(body);
+    return route.fulfill({ status, headers: { 'Access-Control-Allow-Origin': origin }, json });
+  });
+  return bodies;
+};
+
+const resendAccepted = { status: 202, json: { detail: messages.resendAccepted } };
+
+describe('confirming the address, on the page', () => {
+  let verifyUrl: string;
+  let resendUrl: string;
+
+  beforeAll(() => {
+    verifyUrl = `${server.baseUrl}/api/v1/customers/verify/`;
+    resendUrl = `${server.baseUrl}/api/v1/customers/verify/resend/`;
+  });
+
+  it("on a 202 (enumeration protection), shows the API's words, where the mail went, masked, and offers another link a minute later", async () => {
+    await context.close();
+    context = await browser.newContext({ locale: 'en-US', viewport: { width: 700, height: 900 } });
+    page = await context.newPage();
+    await page.clock.install();
+    await page.goto(pageUrl);
+    await page.route(customersUrl, (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({
+            status: 202,
+            headers: { 'Access-Control-Allow-Origin': new URL(pageUrl).origin },
+            json: { detail: messages.signupAccepted },
+          })
+        : route.continue(),
+    );
+    const resends = await standIn(resendUrl, () => resendAccepted);
+    await fillForm(validSignup(' june@example.com', 'June', 'Moss'));
+
+    await submit();
+
+    expect(await page.isVisible('#signup-pending')).toBe(true);
+    expect(await page.isVisible('#signup-view')).toBe(false);
+    expect(await page.textContent('#pending-text')).toBe(messages.signupAccepted);
+    expect(await page.textContent('#pending-address')).toBe(maskAddress('june@example.com'));
+    expect(await page.textContent('#pending-address')).toBe('j•••@example.com');
+    expect(await focusedId()).toBe('pending-title');
+    expect(await page.title()).toBe(`Check your inbox · ${brand.productName}`);
+    expect(await page.getByText('june@example.com').count()).toBe(0);
+    // A mail has just gone: another may be asked for in a minute, not before.
+    expect(await page.isDisabled('#resend')).toBe(true);
+    expect(await page.textContent('#resend-wait')).toBe('You can ask for another link in 60 s.');
+    await page.clock.runFor(59_000);
+    expect(await page.isDisabled('#resend')).toBe(true);
+    await page.clock.runFor(1_000);
+    expect(await page.isEnabled('#resend')).toBe(true);
+    await screenshot('pending-202');
+
+    await page.click('#resend');
+
+    await page.waitForSelector('#resend-status:not(:empty)');
+    expect(await page.textContent('#resend-status')).toBe(messages.resendAccepted);
+    expect(resends).toEqual([{ email: 'june@example.com' }]);
+    expect(await page.isDisabled('#resend')).toBe(true);
+    expect(await page.textContent('#resend-wait')).toBe('You can ask for another link in 60 s.');
+  });
+
+  it("shows a refused resend in the page's words and lets the customer try again", async () => {
+    await page.route(customersUrl, (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({
+            status: 202,
+            headers: { 'Access-Control-Allow-Origin': new URL(pageUrl).origin },
+            json: { detail: messages.signupAccepted },
+          })
+        : route.continue(),
+    );
+    await standIn(resendUrl, () => ({
+      status: 503,
+      json: { detail: 'Service temporarily unavailable, try again later.' },
+    }));
+    await fillForm(validSignup('busy-resend@example.com', 'Bo', 'Sy'));
+    await submit();
+    await page.evaluate(() => {
+      const button = document.getElementById('resend') as HTMLButtonElement;
+      button.disabled = false;
+    });
+
+    await page.click('#resend');
+
+    await page.waitForSelector('#resend-errors p');
+    expect(await page.locator('#resend-errors p').allTextContents()).toEqual([
+      friendlyFormMessage(503, 'Service temporarily unavailable, try again later.'),
+    ]);
+    expect(await page.isEnabled('#resend')).toBe(true);
+  });
+
+  it("reads the token from the link's fragment, asks for the password and shows the confirmed account", async () => {
+    const verifies = await standIn(verifyUrl, () => ({
+      status: 200,
+      json: {
+        email: 'john@example.com',
+        first_name: 'John',
+        last_name: 'Doe',
+        slug: 'john-doe',
+        date_of_birth: null,
+        address: null,
+        last_purchase_date: null,
+      },
+    }));
+    const pageRequests: string[] = [];
+    page.on('request', (request) => pageRequests.push(request.url()));
+
+    await page.goto(`${new URL(pageUrl).origin}/verify#token=q1QYJgHcOG3Yv0m7a6Xl0D8k2rJ9vZrE3tWz5uQpN1A`);
+
+    expect(await page.isVisible('#verify-view')).toBe(true);
+    expect(await page.isVisible('#signup-view')).toBe(false);
+    expect(await page.title()).toBe(`Confirm your email address · ${brand.productName}`);
+    expect(await focusedId()).toBe('verify-password');
+    expect(await page.getAttribute('#verify-password', 'autocomplete')).toBe('current-password');
+    await page.keyboard.type('SecureP@ssw0rd123');
+    await page.keyboard.press('Enter');
+
+    await page.waitForSelector('#verify-success', { state: 'visible' });
+    expect(verifies).toEqual([
+      { token: 'q1QYJgHcOG3Yv0m7a6Xl0D8k2rJ9vZrE3tWz5uQpN1A', password: 'SecureP@ssw0rd123' },
+    ]);
+    expect(await page.textContent('#verified-email')).toBe('john@example.com');
+    expect(await page.isVisible('#verify-view')).toBe(false);
+    expect(await focusedId()).toBe('verified-title');
+    // The token travels in the request body only: no URL the browser asked for holds it.
+    expect(pageRequests.filter((url) => url.includes('q1QYJgHcOG3Y'))).toEqual([]);
+    await screenshot('verified');
+  });
+
+  it("shows a dead link at the top and a wrong password beside the field, in the page's words", async () => {
+    const answers = [
+      { status: 400, json: { password: [messages.wrongPassword] } },
+      { status: 400, json: { token: [messages.linkInvalid] } },
+    ];
+    await standIn(verifyUrl, () => answers.shift() ?? { status: 500, json: {} });
+    await page.goto(`${new URL(pageUrl).origin}/verify#token=old`);
+    await page.fill('#verify-password', 'not the one');
+
+    await page.click('#verify-submit');
+    await page.waitForSelector('#verify-password-errors li');
+
+    expect(await page.locator('#verify-password-errors li').allTextContents()).toEqual([
+      friendlyFieldMessage('password', messages.wrongPassword, 'verify').text,
+    ]);
+    expect(await page.getAttribute('#verify-password', 'aria-invalid')).toBe('true');
+    expect(await focusedId()).toBe('verify-password');
+
+    await page.click('#verify-submit');
+    await page.waitForSelector('#verify-errors p');
+
+    expect(await page.locator('#verify-errors p').allTextContents()).toEqual([
+      friendlyFieldMessage('token', messages.linkInvalid, 'verify').text,
+      'Sign up again',
+    ]);
+    expect(await page.getAttribute('#verify-errors a', 'href')).toBe('/');
+    expect(await page.locator('#verify-password-errors li').count()).toBe(0);
+    expect(await focusedId()).toBe('verify-errors');
+    await screenshot('verify-dead-link');
+  });
+
+  it('says a link without its token is incomplete, and offers no password field', async () => {
+    await page.goto(`${new URL(pageUrl).origin}/verify`);
+
+    expect(await page.locator('#verify-errors p').allTextContents()).toEqual([
+      friendlyFieldMessage('token', messages.required, 'verify').text,
+    ]);
+    expect(await page.isVisible('#verify-password')).toBe(false);
+  });
+});
+
+describe('the signup page, when the address must be confirmed (EMAIL_VERIFICATION=required)', () => {
+  let verifyingServer: LocalServer;
+  let verifyingPageUrl: string;
+
+  beforeAll(async () => {
+    verifyingServer = await startLocalServer({ EMAIL_VERIFICATION: 'required' });
+    verifyingPageUrl = /Signup page: (\S+)/.exec(verifyingServer.output())?.[1] ?? '';
+  });
+
+  afterAll(async () => {
+    await verifyingServer?.stop();
+  });
+
+  it('after a 201, says where the link went, masked, in place of the welcome', async () => {
+    await page.goto(verifyingPageUrl);
+    await fillForm(validSignup('mira@example.com', 'Mira', 'Holt'));
+
+    await submit();
+
+    expect(await page.isVisible('#signup-pending')).toBe(true);
+    expect(await page.isVisible('#signup-success')).toBe(false);
+    expect(await page.textContent('#pending-address')).toBe('m•••@example.com');
+    expect(await page.textContent('#pending-text')).toBe(
+      'Open the link in the email we just sent to finish creating your account.',
+    );
+    expect(await page.isDisabled('#resend')).toBe(true);
+    await screenshot('pending-201');
   });
 });

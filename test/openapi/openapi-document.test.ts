@@ -2,8 +2,15 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { messages } from '../../functions/core/rules/messages.ts';
 import { checkSignup } from '../../functions/core/rules/signup-form.ts';
-import { customersPath } from '../../functions/http/openapi.ts';
-import { requiredSignupFields, signupRequestSchema } from '../../functions/http/request-schemas.ts';
+import { customersPath, resendPath, verifyPath } from '../../functions/http/openapi.ts';
+import {
+  requiredResendFields,
+  requiredSignupFields,
+  requiredVerifyFields,
+  resendRequestSchema,
+  signupRequestSchema,
+  verifyRequestSchema,
+} from '../../functions/http/request-schemas.ts';
 import {
   allResponses,
   documentedResponse,
@@ -38,12 +45,62 @@ describe('the OpenAPI reference', () => {
     }
   });
 
+  it.each([
+    ['verify', verifyPath, 'VerifyRequest', verifyRequestSchema, requiredVerifyFields],
+    ['resend', resendPath, 'ResendRequest', resendRequestSchema, requiredResendFields],
+  ] as const)(
+    "describes the %s request, as JSON and as a form, with the validator's own schema",
+    (_name, path, component, schema, required) => {
+      const request = servedDocument.components.schemas[component] as {
+        required: string[];
+        properties: Record<string, unknown>;
+      };
+      const content = servedDocument.paths[path]?.post?.requestBody?.content ?? {};
+
+      expect(request.required).toEqual([...required]);
+      expect(request.properties).toMatchObject(schema.properties);
+      expect(Object.keys(request.properties)).toEqual(Object.keys(schema.properties));
+      for (const mediaType of ['application/json', 'application/x-www-form-urlencoded']) {
+        expect(content[mediaType]?.schema).toEqual({ $ref: `#/components/schemas/${component}` });
+      }
+    },
+  );
+
   it('documents every answer of the contract', () => {
-    for (const status of [201, 400, 409, 413, 415, 422, 429, 503]) {
+    for (const status of [201, 202, 400, 409, 413, 415, 422, 429, 503]) {
       expect(documentedResponse(customersPath, 'POST', status), `POST ${status}`).toBeDefined();
+    }
+    for (const [path, statuses] of [
+      [verifyPath, [200, 400, 413, 415, 429, 500, 503]],
+      [resendPath, [202, 400, 413, 415, 429, 500, 503]],
+    ] as const) {
+      for (const status of statuses) {
+        expect(documentedResponse(path, 'POST', status), `POST ${path} ${status}`).toBeDefined();
+      }
+      expect(documentedResponse(path, 'OPTIONS', 204), `OPTIONS ${path}`).toBeDefined();
+      expect(documentedResponse(path, 'GET', 405)?.headers).toHaveProperty('Allow');
     }
     expect(documentedResponse(customersPath, 'GET', 405)?.headers).toHaveProperty('Allow');
     expect(documentedResponse(customersPath, 'POST', 503)?.headers).toHaveProperty('Retry-After');
+  });
+
+  it("gives the contract's words for the 202s and the verification's field errors", () => {
+    const examplesOf = (path: string, status: number) =>
+      Object.values(
+        documentedResponse(path, 'POST', status)?.content?.['application/json']?.examples ?? {},
+      ).map((example) => example.value);
+
+    expect(examplesOf(customersPath, 202)).toEqual([{ detail: 'Check your inbox to finish signing up.' }]);
+    expect(examplesOf(resendPath, 202)).toEqual([
+      { detail: 'If an account at this address is waiting for confirmation, a new link is on its way.' },
+    ]);
+    expect(examplesOf(verifyPath, 400)).toEqual(
+      expect.arrayContaining([
+        { token: ['This link is invalid or has expired.'] },
+        { password: ['This is not the password this account was created with.'] },
+        { token: ['This field is required.'], password: ['This field is required.'] },
+      ]),
+    );
   });
 
   it('has schemas that compile as strict JSON Schema 2020-12', () => {
@@ -53,9 +110,13 @@ describe('the OpenAPI reference', () => {
   });
 
   it('has examples that fit their schemas', () => {
-    const requestContent = servedDocument.paths[customersPath]?.post?.requestBody?.content ?? {};
+    const requestContents = [customersPath, verifyPath, resendPath].map(
+      (path) => [path, servedDocument.paths[path]?.post?.requestBody?.content ?? {}] as const,
+    );
     const mediaTypes = [
-      ...Object.entries(requestContent).map(([type, mediaType]) => [`request ${type}`, mediaType] as const),
+      ...requestContents.flatMap(([path, content]) =>
+        Object.entries(content).map(([type, mediaType]) => [`request ${path} ${type}`, mediaType] as const),
+      ),
       ...allResponses().flatMap(([name, response]) =>
         Object.entries(response.content ?? {}).map(
           ([type, mediaType]) => [`${name} ${type}`, mediaType] as const,
@@ -70,7 +131,7 @@ describe('the OpenAPI reference', () => {
         expect(check(example.value), `${name}: ${exampleName}`).toEqual([]);
       }
     }
-    expect(examples).toBeGreaterThanOrEqual(15);
+    expect(examples).toBeGreaterThanOrEqual(30);
   });
 
   it('bounds each text field of the request where the rules do', () => {

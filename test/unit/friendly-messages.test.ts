@@ -50,6 +50,24 @@ describe("the signup page's words", () => {
     },
   );
 
+  it.each([
+    ['verify', 'token', [messages.required, messages.linkInvalid]],
+    ['verify', 'password', [messages.required, messages.wrongPassword]],
+    ['resend', 'email', [messages.required, messages.invalidEmail]],
+  ] as const)("has its own words for every message of the %s form's %s", (form, field, apiMessages) => {
+    const shown = apiMessages.map((apiMessage) => friendlyFieldMessage(field, apiMessage, form).text);
+
+    for (const [index, text] of shown.entries())
+      expect(text, apiMessages[index]).not.toBe(apiMessages[index]);
+    expect(new Set(shown).size).toBe(apiMessages.length);
+  });
+
+  it('asks for the password chosen at signup on the verify form, not for a new one', () => {
+    expect(friendlyFieldMessage('password', messages.required, 'verify').text).not.toBe(
+      friendlyFieldMessage('password', messages.required).text,
+    );
+  });
+
   it("keeps the API's words for a message it does not know", () => {
     expect(friendlyFieldMessage('email', 'A rule added later.')).toEqual({ text: 'A rule added later.' });
     expect(friendlyFormMessage(400, 'No data provided')).toBe('No data provided');

@@ -1,5 +1,5 @@
 import type { ValidateFunction } from 'ajv';
 
-/** The signup event validator, compiled from request-schema.ts by scripts/compile-schemas.ts. */
+/** The signup event validator, compiled from request-schemas.ts by scripts/compile-schemas.ts. */
 declare const validate: ValidateFunction;
 export default validate;

@@ -1,0 +1,5 @@
+import type { ValidateFunction } from 'ajv';
+
+/** The resend event validator, compiled from request-schemas.ts by scripts/compile-schemas.ts. */
+declare const validate: ValidateFunction;
+export default validate;
