@@ -7,11 +7,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { createSignupHandler, createTelemetry } from '../functions/create-customer/create-signup-handler.ts';
+import { createSignupHandler } from '../functions/create-customer/create-signup-handler.ts';
 import { createDynamoDbClient } from '../functions/dynamodb/client.ts';
 import { isStoreFault } from '../functions/dynamodb/faults.ts';
 import { TIMEOUT_EARLY_MS } from '../functions/http/post-route.ts';
+import { createTelemetry } from '../functions/http/telemetry.ts';
 import { quoted, readSettings, SettingError } from '../functions/settings.ts';
+import { createVerificationUseCases } from '../functions/verify-customer/use-cases.ts';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.ts';
 import { ensureTable, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { estimateHashMs, highestCostWithin } from './hash-time.ts';
@@ -205,9 +207,11 @@ const main = async () => {
   const endpoint = settings.dynamodbEndpoint ?? embedded?.endpoint ?? '';
   await prepareTable(endpoint, settings.tableName, external);
 
+  const storeSettings = { ...settings, dynamodbEndpoint: endpoint, corsOrigins };
   const api = serve(
     createLocalHandlers({
-      signup: createSignupHandler({ ...settings, dynamodbEndpoint: endpoint, corsOrigins }),
+      signup: createSignupHandler(storeSettings),
+      ...(settings.emailVerification === 'required' ? createVerificationUseCases(storeSettings) : {}),
       corsOrigins,
       telemetry: createTelemetry(),
     }),

@@ -1,5 +1,5 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as MetricUnitName } from '@aws-lambda-powertools/metrics/types';
 import { StoreUnavailableError } from '../core/customer-store.ts';
 import type { ApiEvent, ApiMiddleware, ApiRequest } from './api-request.ts';
@@ -47,6 +47,15 @@ const routeTelemetry = {
     rejected: 'ResendsRejected',
   },
 } as const satisfies Record<keyof typeof routes, RouteTelemetry>;
+
+const SERVICE_NAME = 'customer-signup';
+const METRICS_NAMESPACE = 'CustomerSignup';
+
+/** Powertools' logger and metrics, writing JSON lines to stdout: CloudWatch in Lambda, the terminal locally. */
+export const createTelemetry = (): Telemetry => ({
+  logger: new Logger({ serviceName: SERVICE_NAME }),
+  metrics: new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE }),
+});
 
 /** Bcrypt hashes in any of their formats, kept out of logs whatever carries them. */
 const BCRYPT_HASH = /\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/g;

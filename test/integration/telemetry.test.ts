@@ -6,10 +6,9 @@ import {
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
-import { createTelemetry } from '../../functions/create-customer/create-signup-handler.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
 import { createDynamoDbIdempotencyRecords } from '../../functions/dynamodb/idempotency-records.ts';
-import { maskEmail } from '../../functions/http/telemetry.ts';
+import { createTelemetry, maskEmail } from '../../functions/http/telemetry.ts';
 import { capturingOutput } from '../support/captured-output.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
 import { createTestHandler, invoke, jsonPost, validSignup } from '../support/signup-handler.ts';
