@@ -162,6 +162,12 @@ describe.concurrent('npm start refuses a wrong setting in one line that names it
     expectRefusal(await npmStart({ DATA_DIR: join(file, 'data') }), 'DATA_DIR=');
   });
 
+  it('DATA_DIR in a directory that exists but takes no new directory (/proc)', async () => {
+    expect(expectRefusal(await npmStart({ DATA_DIR: '/proc/signup-data' }), 'DATA_DIR=')).toContain(
+      'cannot be written',
+    );
+  });
+
   it('DATA_DIR that cannot be written', async () => {
     // Prepare: a directory its user can read but not write; root may write anywhere, so root runs
     // the server as nobody, who needs a way in.
