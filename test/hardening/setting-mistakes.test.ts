@@ -219,6 +219,21 @@ describe('npm start with CORS_ORIGINS that leaves out the signup page', () => {
   });
 });
 
+describe('npm start with CORS_ORIGINS holding what is not an origin', () => {
+  it('says so in the same one warning line, since no browser sends such an Origin', async () => {
+    const server = await startLocalServer({ CORS_ORIGINS: 'https://shop.example.com/,shop.example.com' });
+    await server.stop();
+
+    const warnings = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('Warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('the page will not be able to call the API');
+    expect(warnings[0]).toContain('https://shop.example.com/, shop.example.com are not origins');
+  });
+});
+
 describe.concurrent('cdk synth refuses a wrong context value in one line, without a stack', () => {
   it('-c stage=qa', async () => {
     // The CLI adds its own line: the app's subprocess exited.
