@@ -25,7 +25,7 @@ import { measureRejections, measureThroughput, measureWarmSignup } from './warm.
 const SAMPLES = {
   coldStartsPerSide: 31,
   profiledColdStarts: 5,
-  warmSignups: 30,
+  warmSignups: 50,
   warmSignupsAtProdCost: 12,
   rejectionsPerKind: 40,
   throughputSignups: 80,
@@ -50,6 +50,13 @@ if (!existsSync(deployedBundle)) {
   console.error(`${deployedBundle} is missing: run \`npm run build\` first.`);
   process.exit(1);
 }
+
+const [loadAtStart = 0] = loadavg();
+// Other processes on the cores slow every timing, the sums of several (the path beyond) most.
+if (loadAtStart > cpus().length)
+  console.error(
+    `bench: warning: load average ${round(loadAtStart, 1)} on ${cpus().length} cores: other processes share the CPU, every timing will be slower`,
+  );
 
 const work = await mkdtemp(join(tmpdir(), 'signup-bench-'));
 try {
@@ -231,6 +238,7 @@ try {
       platform: `${process.platform} ${process.arch}`,
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
+      loadAverageAtStart: round(loadAtStart, 2),
       loadAverageAtEnd: loadavg().map((load) => round(load, 2)),
     },
     samples: SAMPLES,
