@@ -155,6 +155,28 @@ const refuseSlowHash = (cost: number): void => {
   );
 };
 
+/** What in CORS_ORIGINS no browser's call from the page would match, said in one line; undefined when nothing. */
+const corsOriginsWarning = (
+  corsOrigins: readonly string[],
+  pageOrigin: string | undefined,
+): string | undefined => {
+  // A browser sends a bare origin: an entry with a path, a trailing slash or no scheme never matches.
+  const notOrigins = corsOrigins.filter((origin) => URL.parse(origin)?.origin !== origin);
+  const mistakes = [
+    ...(pageOrigin === undefined || corsOrigins.includes(pageOrigin)
+      ? []
+      : [
+          `leaves out the signup page's origin ${pageOrigin}: the page will not be able to call the API (add it, or unset CORS_ORIGINS)`,
+        ]),
+    ...(notOrigins.length === 0
+      ? []
+      : [
+          `${notOrigins.join(', ')} ${notOrigins.length === 1 ? 'is not an origin' : 'are not origins'} such as https://shop.example.com (no path, no trailing slash)`,
+        ]),
+  ];
+  return mistakes.length === 0 ? undefined : `Warning: CORS_ORIGINS ${mistakes.join('; ')}`;
+};
+
 /** The table, created unless it exists; a store that is not there, or refuses the name, is a setting's mistake. */
 const prepareTable = async (endpoint: string, tableName: string, external: boolean): Promise<void> => {
   const client = createDynamoDbClient({ endpoint });
@@ -196,12 +218,8 @@ const main = async () => {
     throw portRefused(error, port, pagePort);
   });
   const corsOrigins = process.env.CORS_ORIGINS === undefined ? webOrigin.origins : settings.corsOrigins;
-  const [pageOrigin] = webOrigin.origins;
-  if (pageOrigin !== undefined && !corsOrigins.includes(pageOrigin)) {
-    console.error(
-      `Warning: CORS_ORIGINS leaves out the signup page's origin ${pageOrigin}: the page will not be able to call the API (add it, or unset CORS_ORIGINS)`,
-    );
-  }
+  const warning = corsOriginsWarning(corsOrigins, webOrigin.origins[0]);
+  if (warning !== undefined) console.error(warning);
 
   const embedded = external ? undefined : await startEmbeddedDynamoDb({ dataDir });
   const endpoint = settings.dynamodbEndpoint ?? embedded?.endpoint ?? '';
