@@ -206,7 +206,7 @@ describe('mails and events from the table stream, through the SQS messages a Pip
         Key: { pk: mailQuotaKey(address.toLowerCase(), new Date().toISOString().slice(0, 10)) },
       }),
     );
-    expect((quota?.sent as Set<string>).size).toBe(5);
+    expect((quota?.sent as Set<string> | undefined)?.size).toBe(5);
     expect(quota?.expiration).toEqual(expect.any(Number));
   });
 
