@@ -18,11 +18,18 @@ export type ChangeConsumer = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 export interface ChangeRelayOptions {
   tableName: string;
+  /**
+   * The client the item is read with before and after each write: one that gives up quickly, so that
+   * a store that fails costs a write little more than it would have anyway.
+   */
+  reads: DynamoDBClient;
   consume: ChangeConsumer;
   /** The waits before each new delivery of a message the consumer failed; past the last it is given up, as a DLQ would take it. */
   retryDelaysMs?: readonly number[];
   /** Told of a message given up on (its id only: the body holds the customer). */
   onGiveUp?: (messageId: string) => void;
+  /** Told of a write whose images could not be read, so that no record of it was made. */
+  onUnread?: (error: unknown) => void;
 }
 
 export interface ChangeRelay {
@@ -131,14 +138,21 @@ const sameItem = (left: Item | undefined, right: Item | undefined): boolean => {
  */
 export const attachChangeRelay = (
   client: DynamoDBClient,
-  { tableName, consume, retryDelaysMs = DEFAULT_RETRY_DELAYS_MS, onGiveUp }: ChangeRelayOptions,
+  {
+    tableName,
+    reads,
+    consume,
+    retryDelaysMs = DEFAULT_RETRY_DELAYS_MS,
+    onGiveUp,
+    onUnread,
+  }: ChangeRelayOptions,
 ): ChangeRelay => {
   const itemQueues = new Map<string, Promise<unknown>>();
   const deliveries = new Set<Promise<void>>();
 
   const read = async (key: string): Promise<Item | undefined> =>
     (
-      await client.send(
+      await reads.send(
         new GetItemCommand({
           TableName: tableName,
           Key: { [customersTable.partitionKey]: { S: key } },
@@ -187,12 +201,18 @@ export const attachChangeRelay = (
       if (!WRITE_COMMANDS.has(commandName)) return next(args);
       const keys = customerKeysWritten(commandName, args.input as Record<string, unknown>, tableName);
       if (keys.length === 0) return next(args);
+      // A store that cannot be read is one the write itself will likely fail on: the write goes on,
+      // answered as it would be without the relay, and only its record is missing.
+      const readAll = () =>
+        Promise.all(keys.map(read)).catch((error: unknown) => {
+          onUnread?.(error);
+          return undefined;
+        });
       return oneAtATime(keys, async () => {
-        const before = await Promise.all(keys.map(read));
+        const before = await readAll();
         const result = await next(args);
-        // The write is done whatever this read meets: its answer is the write's.
-        const after = await Promise.all(keys.map(read)).catch(() => undefined);
-        if (after === undefined) return result;
+        const after = before === undefined ? undefined : await readAll();
+        if (before === undefined || after === undefined) return result;
         keys.forEach((key, index) => {
           if (!sameItem(before[index], after[index]))
             relay(streamRecordOf(tableName, key, before[index], after[index]));

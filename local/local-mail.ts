@@ -10,7 +10,7 @@ import {
   toDocumentClient,
 } from '../functions/dynamodb/client.ts';
 import { type MailSettings, readMailSettings } from '../functions/mail/settings.ts';
-import { attachChangeRelay, type ChangeRelay, type ChangeRelayOptions } from './change-relay.ts';
+import { attachChangeRelay, type ChangeRelay } from './change-relay.ts';
 import { createEventLog } from './event-log.ts';
 
 /** The sender of the local run's mails, unless MAIL_FROM says otherwise. */
@@ -51,11 +51,7 @@ export interface LocalMail extends ChangeRelay {
  * and the Pipe would, to the same `customer-changes` handler the queue feeds in AWS, which mails
  * through SES's API to the local inbox (or SES_ENDPOINT) and logs its events (there is no bus).
  */
-export const startLocalMail = (
-  settings: MailSettings,
-  dynamodbEndpoint: string,
-  relayOptions: Pick<ChangeRelayOptions, 'retryDelaysMs'> = {},
-): LocalMail => {
+export const startLocalMail = (settings: MailSettings, dynamodbEndpoint: string): LocalMail => {
   const telemetry = createMailTelemetry();
   const consume = createCustomerChangesHandler(settings, {
     db: createDocumentClient({ endpoint: dynamodbEndpoint }),
@@ -65,10 +61,14 @@ export const startLocalMail = (
   const writes = createDynamoDbClient({ endpoint: dynamodbEndpoint });
   const relay = attachChangeRelay(writes, {
     tableName: settings.tableName,
+    reads: createDynamoDbClient({ endpoint: dynamodbEndpoint, maxAttempts: 1 }),
     consume,
     onGiveUp: (messageId) =>
       telemetry.logger.error('change given up after its retries', { message_id: messageId }),
-    ...relayOptions,
+    onUnread: (error) =>
+      telemetry.logger.warn('change not relayed: the item could not be read', {
+        error: (error as Error).name,
+      }),
   });
   return { documentClient: toDocumentClient(writes), idle: relay.idle };
 };

@@ -36,6 +36,7 @@ const relayed = (consume: (event: SQSEvent) => Promise<string[]> = async () => [
   const messages: SQSEvent['Records'] = [];
   const relay = attachChangeRelay(client, {
     tableName,
+    reads: client,
     retryDelaysMs: [10, 10],
     consume: async (event) => {
       messages.push(...event.Records);
