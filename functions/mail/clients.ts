@@ -3,12 +3,13 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 
 /*
- * A mail or an event that fails is delivered again by the queue, later: a few quick attempts here are
- * enough, and a provider that hangs must not hold the whole batch until the function's timeout.
+ * A mail or an event that fails is delivered again by the queue, later: two quick attempts here are
+ * enough, and a provider that hangs must not hold the batch past the function's timeout (a batch that
+ * times out comes back whole, its mails already sent included).
  */
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 2;
 const CONNECTION_TIMEOUT_MS = 1_000;
-const REQUEST_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 3_000;
 
 const requestHandler = () =>
   new NodeHttpHandler({
