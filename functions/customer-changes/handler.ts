@@ -95,11 +95,8 @@ const metricOf = (outcome: EffectOutcome): [name: string, value: number] => {
 export const createHandler =
   ({ carryOut, telemetry: { logger, metrics } }: CustomerChangesHandlerOptions) =>
   async (event: SQSEvent): Promise<SQSBatchResponse> => {
-    let counted = false;
-    const count = (name: string, value = 1) => {
-      metrics.addMetric(name, MetricUnit.Count, value);
-      counted = true;
-    };
+    const counts = new Map<string, number>();
+    const count = (name: string, value = 1) => counts.set(name, (counts.get(name) ?? 0) + value);
     const failures = await Promise.all(
       event.Records.map(async (message): Promise<string | undefined> => {
         const line = {
@@ -137,8 +134,10 @@ export const createHandler =
         return message.messageId;
       }),
     );
-    // Powertools warns of an empty flush: a batch of changes that called for nothing has nothing to say.
-    if (counted) metrics.publishStoredMetrics();
+    // Added and flushed in one tick, so that batches handled at once in one process (the local relay's)
+    // never share a flush; and only when there is something to say, as Powertools warns of an empty one.
+    for (const [name, value] of counts) metrics.addMetric(name, MetricUnit.Count, value);
+    if (counts.size > 0) metrics.publishStoredMetrics();
     return {
       batchItemFailures: failures
         .filter((id): id is string => id !== undefined)

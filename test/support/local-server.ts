@@ -65,7 +65,8 @@ export const startLocalServer = async (environment: Record<string, string> = {})
     output: () => output,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Exited already, with a code or by a signal: no 'exit' is coming.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGINT');
       }),
