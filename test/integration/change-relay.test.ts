@@ -111,6 +111,34 @@ describe('the local change relay, standing in for the stream and the Pipe', () =
       expect(message).toMatchObject({ eventSource: 'aws:sqs', messageId: expect.any(String) });
   });
 
+  it('gives concurrent writes to one item the images of each write: every record one step of the item', async () => {
+    const { db, relay, messages } = relayed();
+    const pk = `customer#${randomUUID()}@example.com`;
+    const writes = 20;
+
+    await Promise.all(
+      Array.from({ length: writes }, () =>
+        db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { pk },
+            UpdateExpression: 'ADD failed_attempts :one',
+            ExpressionAttributeValues: { ':one': 1 },
+          }),
+        ),
+      ),
+    );
+    await relay.idle();
+
+    const steps = messages.map((message) => {
+      const { dynamodb } = JSON.parse(message.body) as DynamoDBRecord;
+      return [dynamodb?.OldImage?.failed_attempts?.N ?? null, dynamodb?.NewImage?.failed_attempts?.N];
+    });
+    expect(steps.sort((a, b) => Number(a[1]) - Number(b[1]))).toEqual(
+      Array.from({ length: writes }, (_, index) => [index === 0 ? null : String(index), String(index + 1)]),
+    );
+  });
+
   it('answers the write without waiting for the consumer, and delivers again what the consumer failed', async () => {
     const release = Promise.withResolvers<void>();
     let attempts = 0;
