@@ -8,7 +8,8 @@ export const VERIFICATION_MAILS_PER_DAY = 5;
 /** A day's quota item outlives its day by this much, then DynamoDB's TTL removes it. */
 const QUOTA_KEPT_SECONDS = 2 * 86_400;
 
-export const mailQuotaKey = (emailKey: string, day: string): string => `mail-quota#${emailKey}#${day}`;
+export const mailQuotaKey = (emailKey: string, day: string): string =>
+  `${customersTable.keyPrefixes.mailQuota}${emailKey}#${day}`;
 
 /**
  * The day's quota of an address as one item holding the nonces mailed that day: a nonce joins the set

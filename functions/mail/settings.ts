@@ -1,4 +1,4 @@
-import { quoted, SettingError } from '../settings.ts';
+import { quoted, readSignupSecret, readTableName, SettingError } from '../settings.ts';
 
 /** The settings of the function that sends mails and publishes events from the table's changes. */
 export interface MailSettings {
@@ -18,10 +18,6 @@ export interface MailSettings {
   dynamodbEndpoint: string | undefined;
 }
 
-/** DynamoDB's own rule for table names. */
-const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
-/** The token is an HMAC-SHA256 under this secret: at least its 256 bits' worth of characters. */
-const MIN_SIGNUP_SECRET_LENGTH = 32;
 /** `Name <local@domain>` or `local@domain`, on one line: SES takes either. */
 const MAIL_FROM_PATTERN = /^(?:[^\r\n<>]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/;
 /** SES's rule for configuration set names. */
@@ -73,20 +69,8 @@ const readVerifyUrl = (environment: NodeJS.ProcessEnv): string => {
 };
 
 export const readMailSettings = (environment: NodeJS.ProcessEnv): MailSettings => {
-  const tableName = required(environment, 'TABLE_NAME', 'the name of the customers table');
-  if (!TABLE_NAME_PATTERN.test(tableName)) {
-    throw new SettingError(
-      'TABLE_NAME',
-      `TABLE_NAME=${quoted(tableName)} is a name DynamoDB refuses: use 3 to 255 letters, digits, '_', '-' or '.'`,
-    );
-  }
-  const signupSecret = required(environment, 'SIGNUP_SECRET', 'the secret the signup derives links with');
-  if (signupSecret.length < MIN_SIGNUP_SECRET_LENGTH) {
-    throw new SettingError(
-      'SIGNUP_SECRET',
-      `SIGNUP_SECRET is ${signupSecret.length} characters long: use at least ${MIN_SIGNUP_SECRET_LENGTH} random ones`,
-    );
-  }
+  const tableName = readTableName(environment);
+  const signupSecret = readSignupSecret(environment, 'for the mailer, which writes the links') as string;
   const mailFrom = required(environment, 'MAIL_FROM', 'the sender, such as "Shop <no-reply@example.com>"');
   if (!MAIL_FROM_PATTERN.test(mailFrom)) {
     throw new SettingError(
