@@ -6,8 +6,8 @@ import { promisify } from 'node:util';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCustomerBundle } from '../../lib/bundling.ts';
-import { type BuiltBundle, build } from '../../scripts/build.ts';
+import { createCustomerBundle, functionNames } from '../../lib/bundling.ts';
+import { type BuiltBundle, build, buildFunction } from '../../scripts/build.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
 
 const db = await useEmbeddedTable({ freshTablePerTest: true });
@@ -16,7 +16,7 @@ let bundle: BuiltBundle;
 
 beforeAll(async () => {
   // Outside the repository, so nothing can be resolved from its node_modules.
-  bundle = await build(await mkdtemp(join(tmpdir(), 'create-customer-')));
+  bundle = await buildFunction('create-customer', await mkdtemp(join(tmpdir(), 'create-customer-')));
 }, 60_000);
 
 describe('npm run build', () => {
@@ -155,5 +155,57 @@ describe('npm run build', () => {
     expect(source.split('\n').length).toBeLessThan(100);
     // esbuild's stand-in for a require() it could not bundle throws this when called.
     expect(source).not.toContain('Dynamic require of');
+  });
+});
+
+describe('npm run build, every function', () => {
+  let bundles: Record<(typeof functionNames)[number], BuiltBundle>;
+
+  beforeAll(async () => {
+    bundles = await build(await mkdtemp(join(tmpdir(), 'bundles-')));
+  }, 120_000);
+
+  it.each(functionNames)('bundles %s into a folder of its own, within its budget', (name) => {
+    expect(basename(bundles[name].outDir)).toBe(name);
+    expect(bundles[name].bytes).toBeLessThanOrEqual(800_000);
+  });
+
+  it.each(functionNames)(
+    '%s loads in Node 24 without node_modules, with what it reads at start-up beside it',
+    async (name) => {
+      const { file, outDir } = bundles[name];
+      const script = `const { handler } = await import(${JSON.stringify(file)}); console.log(typeof handler);`;
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: outDir,
+        // Every setting a function may read at start-up, as the stack sets them.
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          TABLE_NAME: 'customers',
+          EMAIL_VERIFICATION: 'required',
+          VERIFICATION_TTL_SECONDS: '172800',
+          SIGNUP_SECRET: 'k'.repeat(64),
+          MAIL_FROM: 'no-reply@example.com',
+          VERIFY_URL: 'https://www.example.com/verify',
+          SES_CONFIGURATION_SET: 'customer-signup-mail',
+          EVENT_BUS_NAME: 'customer-signup-customers',
+        },
+      });
+      expect(stdout.trim()).toBe('function');
+    },
+  );
+
+  it.each(functionNames)('%s ships the notices and the licences of what it bundles', async (name) => {
+    const shipped = await readdir(bundles[name].outDir);
+    expect(shipped).toEqual(
+      expect.arrayContaining(['NOTICE', 'LICENSE', createCustomerBundle.thirdPartyLicensesFileName]),
+    );
+    const licenses = await readFile(
+      join(bundles[name].outDir, createCustomerBundle.thirdPartyLicensesFileName),
+      'utf8',
+    );
+    for (const bundled of bundles[name].packages) {
+      expect(licenses).toContain(`${bundled.name} ${bundled.version} (${bundled.license})`);
+    }
   });
 });
