@@ -1,7 +1,9 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
@@ -91,9 +93,12 @@ const invoke = async (): Promise<string> => {
   const store: EmbeddedDynamoDb = await startEmbeddedDynamoDb(
     process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {},
   );
+  let bundleDirectory: string | undefined;
   try {
-    // The bundle as `npm run build` writes it, freshly built: the file Lambda runs, not the sources.
-    const { file } = await buildFunction(name);
+    // The bundle as `npm run build` writes it, freshly built: the file Lambda runs, not the sources. In a
+    // folder of this run's own, so runs side by side (and a deploy's build) never see a half-written one.
+    bundleDirectory = await mkdtemp(join(tmpdir(), `${name}-`));
+    const { file } = await buildFunction(name, bundleDirectory);
     const tableName = process.env.TABLE_NAME ?? 'customers';
     const client = createDynamoDbClient({ endpoint: store.endpoint });
     await ensureTable(client, tableName);
@@ -120,6 +125,7 @@ const invoke = async (): Promise<string> => {
       : JSON.stringify(answer ?? null, null, 2);
   } finally {
     await store.close();
+    if (bundleDirectory !== undefined) await rm(bundleDirectory, { recursive: true, force: true });
   }
 };
 
