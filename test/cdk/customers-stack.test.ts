@@ -100,7 +100,7 @@ describe('stage settings', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ CORS_ORIGINS: origins }) },
     });
-  });
+  }, 120_000);
 
   it.each([
     '',
@@ -142,7 +142,7 @@ describe.each(stageNames)('the %s stack', (stage) => {
     const { template } = synthesized;
     tableId = onlyLogicalId(template.findResources('AWS::DynamoDB::Table') as Resources);
     aliasId = logicalIdOf(template.findResources('AWS::Lambda::Alias') as Resources, 'CreateCustomerLive');
-  }, 60_000);
+  }, 180_000);
 
   /** The statements of the policy of the role `functionName` runs as: all it may do besides assuming it. */
   const policyStatementsOf = (functionName: FunctionName) => {

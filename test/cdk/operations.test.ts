@@ -53,7 +53,7 @@ describe('-c alarmEmail', () => {
       Endpoint: 'oncall@shop.example',
       TopicArn: { Ref: topicId },
     });
-  });
+  }, 120_000);
 
   it.each(['', 'oncall', 'a@b.example,c@d.example', 'on call@shop.example'])(
     'refuses -c alarmEmail=%j, naming the setting',
@@ -78,6 +78,7 @@ describe('a -c setting synth cannot use', () => {
     [{ stage: 'prod', mailFrom: 'Shop <no-reply@shop.example.com>' }, 'mailFrom'],
     [{ stage: 'prod', verifyUrl: 'shop.example.com/verify' }, 'verifyUrl'],
     [{ stage: 'prod', verifyUrl: 'https://shop.example.com/verify#token=' }, 'verifyUrl'],
+    [{ stage: 'prod', verifyUrl: 'http://shop.example.com/verify' }, 'verifyUrl'],
   ])('%j is one line naming %s, no stack trace', async (context, setting) => {
     // What `cdk synth -c …` runs: the app, its context in CDK_CONTEXT_JSON.
     const run = spawnSync(process.execPath, [new URL('../../bin/app.ts', import.meta.url).pathname], {
@@ -164,7 +165,7 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
       synthesized.template.findResources('AWS::Lambda::Function') as Resources,
       'CreateCustomer',
     );
-  }, 60_000);
+  }, 180_000);
 
   describe('the alarms', () => {
     it('notify one topic that takes only TLS and only this account’s alarms, and nobody without -c alarmEmail', () => {

@@ -58,6 +58,36 @@ describe('the change flow’s numbers', () => {
   });
 });
 
+describe('-c mailFrom, -c verifyUrl, -c emailVerification, -c enumerationProtection', () => {
+  it('replace the stage’s sender, its identity’s domain, the link’s page and the modes', async () => {
+    const { template } = await synthStage('prod', bundleDirectory, {
+      mailFrom: 'hello@mail.shop.example',
+      verifyUrl: 'https://shop.example/account/verify',
+      emailVerification: 'off',
+      enumerationProtection: 'off',
+    });
+
+    template.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'mail.shop.example' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          MAIL_FROM: 'hello@mail.shop.example',
+          VERIFY_URL: 'https://shop.example/account/verify',
+        }),
+      },
+    });
+    template.resourcePropertiesCountIs(
+      'AWS::Lambda::Function',
+      {
+        Environment: {
+          Variables: Match.objectLike({ EMAIL_VERIFICATION: 'off', ENUMERATION_PROTECTION: 'off' }),
+        },
+      },
+      3,
+    );
+  }, 120_000);
+});
+
 describe('the example events of npm run invoke', () => {
   it('post to the verify and resend routes, with the fields the contract names', async () => {
     const verify = await readEvent<APIGatewayProxyEvent>('verify-customer');
@@ -105,7 +135,7 @@ describe.each(stageNames)('e-mail verification in the %s stack', (stage) => {
     pipeDeadLetterId = logicalIdOf(queues, 'ChangeFlowPipeDeadLetterQueue');
     const pipes = synthesized.template.findResources('AWS::Pipes::Pipe') as Resources;
     pipe = pipes[onlyLogicalId(pipes)]?.Properties ?? {};
-  }, 60_000);
+  }, 180_000);
 
   it(`requires verification, with enumeration protection ${config.enumerationProtection}`, () => {
     expect(config.emailVerification).toBe('required');
