@@ -17,8 +17,11 @@ export const changeFlow = {
   pipeMaximumRetryAttempts: 10,
   /** Messages the function takes at once; each is reported back alone when it fails. */
   functionBatchSize: 10,
-  /** At most this many functions mail at once: SES's sending rate is per account and small at first. */
-  functionMaxConcurrency: 5,
+  /**
+   * At most this many functions mail at once (Lambda's least): SES's sending rate is per account and
+   * small at first, and more senders would only meet its throttling.
+   */
+  functionMaxConcurrency: 2,
   /**
    * Lambda's advice for an SQS source is at least six times the function's timeout: a message being
    * handled must not be handed out again; the rest is the margin for a slow start.

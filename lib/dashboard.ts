@@ -245,6 +245,12 @@ export class SignupDashboard extends Construct {
       signupFunction.metricInvocations({ period, statistic: Stats.SUM, label: 'function invocations' }),
       table.metricConsumedWriteCapacityUnits({ period, statistic: Stats.SUM, label: 'write units' }),
       table.metricConsumedReadCapacityUnits({ period, statistic: Stats.SUM, label: 'read units' }),
+      mail.metricSendingEvent('Send', period).with({ label: 'mails sent' }),
+      changes.queue.metricNumberOfMessagesReceived({
+        period,
+        statistic: Stats.SUM,
+        label: 'queue receives',
+      }),
     ];
     if (webAcl) {
       costDrivers.push(
