@@ -84,7 +84,7 @@ export class CustomersStack extends Stack {
     Validations.of(signingSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Rotating the key kills every link not yet used; it is rotated by hand (a new value, then a deploy), when it may have leaked.',
+        'Rotating the key kills every link not yet used, and CloudFormation passes a new value only to functions it updates anyway: the key is replaced (a new secret resource) when it may have leaked, which updates all four at once.',
     });
 
     const service = (
