@@ -93,7 +93,7 @@ export class CustomersStack extends Stack {
       environment: Record<string, string>,
       reserved?: number,
     ) => {
-      const fn = new ServiceFunction(this, id, {
+      const serviceFunction = new ServiceFunction(this, id, {
         name,
         bundlesDirectory: bundles,
         environment,
@@ -101,9 +101,9 @@ export class CustomersStack extends Stack {
         removalPolicy: config.removalPolicy,
         reservedConcurrency: reserved,
       });
-      fn.bindTable(table);
-      fn.bindSigningSecret(signingSecret);
-      return fn;
+      serviceFunction.bindTable(table);
+      serviceFunction.bindSigningSecret(signingSecret);
+      return serviceFunction;
     };
     const verificationSettings = {
       EMAIL_VERIFICATION: config.emailVerification,
@@ -213,9 +213,9 @@ export class CustomersStack extends Stack {
         alarms.verificationDeploymentAlarms['resend-verification'],
       ],
     ];
-    for (const [deploymentId, fn, deploymentAlarms] of deployments) {
+    for (const [deploymentId, released, deploymentAlarms] of deployments) {
       const deployment = new LambdaDeploymentGroup(this, deploymentId, {
-        alias: fn.liveAlias,
+        alias: released.liveAlias,
         deploymentConfig: config.deployment,
         alarms: deploymentAlarms,
         autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
