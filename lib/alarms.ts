@@ -18,14 +18,31 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { tableGrants } from './signup-function.ts';
+import type { CustomerChanges } from './customer-changes.ts';
+import { reputationMetric } from './mail.ts';
+import { type FunctionSettings, functionSettings } from './service-function.ts';
 import type { SignupWebAcl } from './signup-web-acl.ts';
 import type { StageConfig } from './stage-config.ts';
 
-/** The DynamoDB operations the function sends: the ones whose throttles and faults reach a signup. */
+/** The DynamoDB actions the functions may send: on items, and Query on the indexes they read. */
+export const grantedStoreActions: string[] = [
+  ...new Set(
+    Object.values(functionSettings as Record<string, FunctionSettings>).flatMap(
+      ({ tableGrants, queriedIndexes }) => [
+        ...tableGrants.flatMap(({ actions }) => actions),
+        ...(queriedIndexes.length > 0 ? ['dynamodb:Query'] : []),
+      ],
+    ),
+  ),
+];
+
+/** The DynamoDB operations the functions send: the ones whose throttles and faults reach a customer. */
 export const storeOperations: Operation[] = Object.values(Operation).filter((operation) =>
-  (tableGrants.flatMap(({ actions }) => actions) as readonly string[]).includes(`dynamodb:${operation}`),
+  grantedStoreActions.includes(`dynamodb:${operation}`),
 );
+
+/** The HTTP functions added by e-mail verification, each released by CodeDeploy like the signup. */
+export type VerificationFunctionName = 'verify-customer' | 'resend-verification';
 
 /** WAF's metric of one web ACL rule (`ALL`: the whole web ACL). */
 export const wafMetric = (webAcl: SignupWebAcl, metricName: string, rule: string, period: Duration): Metric =>
@@ -47,6 +64,9 @@ export interface SignupAlarmsProps {
   apiStage: Stage;
   table: ITable;
   webAcl: SignupWebAcl | undefined;
+  /** The verify and resend functions' aliases, which the API invokes. */
+  verificationFunctions: Record<VerificationFunctionName, IFunction>;
+  changes: CustomerChanges;
   /** Who is woken: an e-mail subscription to the alarm topic; undefined: none yet. */
   alarmEmail: string | undefined;
 }
@@ -59,6 +79,11 @@ export class SignupAlarms extends Construct {
   public readonly topic: Topic;
   /** The alarms CodeDeploy watches while it moves traffic to a new version, and rolls back on. */
   public readonly deploymentAlarms: IAlarm[] = [];
+  /** The same for the verify and resend functions: their own errors and the API's 5xx rate. */
+  public readonly verificationDeploymentAlarms: Record<VerificationFunctionName, IAlarm[]> = {
+    'verify-customer': [],
+    'resend-verification': [],
+  };
 
   public constructor(scope: Construct, id: string, props: SignupAlarmsProps) {
     super(scope, id);
@@ -92,10 +117,11 @@ export class SignupAlarms extends Construct {
         'Alarm notifications carry alarm names and metric values, no customer data; CloudWatch cannot publish to a topic under the AWS-managed SNS key, and a key of our own costs a monthly fee.',
     });
 
-    const notify = (alarm: Alarm, rollsBack: boolean): void => {
+    const notify = (alarm: Alarm, rollsBack: boolean): Alarm => {
       alarm.addAlarmAction(new SnsAction(this.topic));
       alarm.addOkAction(new SnsAction(this.topic));
       if (rollsBack) this.deploymentAlarms.push(alarm);
+      return alarm;
     };
     const name = (what: string): string => `${stackName}-${what}`;
 
@@ -137,7 +163,7 @@ export class SignupAlarms extends Construct {
       label: '5xx answers (% of requests)',
       period: oneMinute,
     });
-    notify(
+    const api5xxRate = notify(
       new Alarm(this, 'Api5xxRate', {
         alarmName: name('api-5xx-rate'),
         alarmDescription:
@@ -214,6 +240,100 @@ export class SignupAlarms extends Construct {
       'store-system-errors',
       "DynamoDB answered the signup's requests with its own errors (HTTP 500): an AWS-side fault. The SDK retries; past its retries clients got 503. Check the AWS Health Dashboard for DynamoDB in this region.",
       table.metricSystemErrorsForOperations,
+    );
+
+    for (const [functionName, verificationFunction] of Object.entries(props.verificationFunctions) as [
+      VerificationFunctionName,
+      IFunction,
+    ][]) {
+      const errors = notify(
+        new Alarm(this, `${functionName}-errors`, {
+          alarmName: name(`${functionName}-errors`),
+          alarmDescription: `The ${functionName} function failed an invocation: it answers every error itself, so this is a crash, a timeout or a failed start. Clients got 503. Read its log group for the request id.`,
+          metric: verificationFunction.metricErrors({ period: oneMinute, statistic: Stats.SUM }),
+          threshold: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        false,
+      );
+      this.verificationDeploymentAlarms[functionName].push(errors, api5xxRate);
+    }
+
+    const { changes } = props;
+    const countAlarm = (
+      id: string,
+      suffix: string,
+      alarmDescription: string,
+      metric: IMetric,
+      threshold: number,
+    ) =>
+      notify(
+        new Alarm(this, id, {
+          alarmName: name(suffix),
+          alarmDescription,
+          metric,
+          threshold,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+        false,
+      );
+    countAlarm(
+      'MailQueueAge',
+      'mail-queue-age',
+      'A customer change has waited over 15 minutes to be mailed: SES refusing or down, the customer-changes function failing (its log group), or throttled. Nothing is lost: messages are retried for hours, then kept 14 days in the dead-letter queue.',
+      changes.queue.metricApproximateAgeOfOldestMessage({ period: fiveMinutes, statistic: Stats.MAXIMUM }),
+      15 * 60,
+    );
+    countAlarm(
+      'MailDeadLetters',
+      'mail-dead-letters',
+      "Customer changes failed every retry and wait in the change queue's dead-letter queue (the stream records themselves, kept 14 days): a verification mail was not sent. Read the function's log group, fix, then move them back with the console's DLQ redrive.",
+      changes.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: fiveMinutes,
+        statistic: Stats.MAXIMUM,
+      }),
+      1,
+    );
+    countAlarm(
+      'PipeDeadLetters',
+      'pipe-dead-letters',
+      "The pipe could not hand stream records to the change queue and recorded where they are in the stream. The stream keeps them 24 hours only: read them back from the positions in the pipe's dead-letter queue within that time.",
+      changes.pipeDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: fiveMinutes,
+        statistic: Stats.MAXIMUM,
+      }),
+      1,
+    );
+    countAlarm(
+      'PipeFailures',
+      'pipe-failures',
+      "The pipe from the table's stream to the change queue failed executions: its role, the queue, or AWS. It retries; what it gives up on is in its dead-letter queue (see pipe-dead-letters).",
+      new Metric({
+        namespace: 'AWS/EventBridge/Pipes',
+        metricName: 'ExecutionFailed',
+        dimensionsMap: { PipeName: changes.pipeName },
+        statistic: Stats.SUM,
+        period: fiveMinutes,
+      }),
+      1,
+    );
+    countAlarm(
+      'MailBounceRate',
+      'mail-bounce-rate',
+      "SES's bounce rate for the account reached 5%, where AWS reviews an account (it may pause sending at 10%). Addresses that do not exist are signing up: look for a bot in WAF's logs and the signups by address.",
+      reputationMetric('Reputation.BounceRate'),
+      0.05,
+    );
+    countAlarm(
+      'MailComplaintRate',
+      'mail-complaint-rate',
+      "SES's complaint rate for the account reached 0.1%, where AWS reviews an account (it may pause sending at 0.5%). People mark our mails as spam: someone signs up addresses that are not theirs. Look at the signups by address and the resend volume.",
+      reputationMetric('Reputation.ComplaintRate'),
+      0.001,
     );
 
     const webAclSettings = config.webAcl;

@@ -4,32 +4,91 @@ import type { BuildOptions, Plugin } from 'esbuild';
 
 const fromRoot = (path: string): string => fileURLToPath(new URL(`../${path}`, import.meta.url));
 
-/** The signup function's bundle: `npm run build` writes it and the stack deploys that same folder. */
-export const createCustomerBundle = {
-  entryPoint: fromRoot('functions/create-customer/index.ts'),
-  outDir: fromRoot('dist/create-customer'),
-  fileName: 'index.mjs',
-  /** The thread that hashes passwords, started by the handler from beside it (`password-hasher.ts`). */
-  workerEntryPoint: fromRoot('functions/passwords/bcrypt-worker.ts'),
-  workerFileName: 'bcrypt-worker.mjs',
+/** Where `npm run build` writes one folder per function, each deployed as it is. */
+export const bundlesDirectory = fromRoot('dist');
+
+export const functionNames = [
+  'create-customer',
+  'verify-customer',
+  'resend-verification',
+  'customer-changes',
+] as const;
+export type FunctionName = (typeof functionNames)[number];
+
+/** One function's bundle: its own module, so each cold start loads only what its function runs. */
+export interface FunctionBundle {
+  entryPoint: string;
+  outDir: string;
+  fileName: 'index.mjs';
   /** Lambda's `handler` setting: the export `handler` of `index.mjs`. */
-  handler: 'index.handler',
-  /** Read at run time from beside the module, so they ship next to it, each with its terms. */
-  dataFiles: [
-    fromRoot('functions/passwords/common-passwords.txt'),
-    fromRoot('functions/passwords/COMMON-PASSWORDS-LICENSE.txt'),
-    fromRoot('functions/core/rules/transliterations.json.gz'),
-    fromRoot('functions/core/rules/TRANSLITERATIONS-LICENSE.txt'),
-    fromRoot('functions/core/rules/case-folding.json'),
-    fromRoot('functions/core/rules/CASE-FOLDING-LICENSE.txt'),
-    // What ships here and under which terms, and the project's own licence.
-    fromRoot('NOTICE'),
-    fromRoot('LICENSE'),
-  ],
-  /** Written by the build: the licences of the npm packages bundled into the two modules. */
-  thirdPartyLicensesFileName: 'THIRD-PARTY-LICENSES.txt',
+  handler: 'index.handler';
   /** The issue's budget for the JS: a small zip keeps the cold start short. */
+  maxBytes: number;
+}
+
+const functionBundle = (name: FunctionName): FunctionBundle => ({
+  entryPoint: fromRoot(`functions/${name}/index.ts`),
+  outDir: fromRoot(`dist/${name}`),
+  fileName: 'index.mjs',
+  handler: 'index.handler',
   maxBytes: 800_000,
+});
+
+export const functionBundles: Record<FunctionName, FunctionBundle> = {
+  'create-customer': functionBundle('create-customer'),
+  'verify-customer': functionBundle('verify-customer'),
+  'resend-verification': functionBundle('resend-verification'),
+  'customer-changes': functionBundle('customer-changes'),
+};
+
+/**
+ * Files a module reads from beside the bundle at run time (through `import.meta.url`), each with its
+ * terms: a bundle ships them when that module is in it, so no function carries another's data.
+ */
+export const filesReadAtRunTime = [
+  {
+    readBy: 'functions/passwords/common-passwords.ts',
+    files: [
+      fromRoot('functions/passwords/common-passwords.txt'),
+      fromRoot('functions/passwords/COMMON-PASSWORDS-LICENSE.txt'),
+    ],
+  },
+  {
+    readBy: 'functions/core/rules/transliterations.ts',
+    files: [
+      fromRoot('functions/core/rules/transliterations.json.gz'),
+      fromRoot('functions/core/rules/TRANSLITERATIONS-LICENSE.txt'),
+    ],
+  },
+  {
+    readBy: 'functions/core/rules/case-folding.ts',
+    files: [
+      fromRoot('functions/core/rules/case-folding.json'),
+      fromRoot('functions/core/rules/CASE-FOLDING-LICENSE.txt'),
+    ],
+  },
+] as const;
+
+/** What ships in every bundle: what is in it and under which terms, and the project's own licence. */
+export const noticeFiles = [fromRoot('NOTICE'), fromRoot('LICENSE')] as const;
+
+/** The thread that hashes and checks passwords, started from beside the module by the module named here. */
+export const hashingThread = {
+  startedBy: 'functions/passwords/bcrypt-hasher.ts',
+  entryPoint: fromRoot('functions/passwords/bcrypt-worker.ts'),
+  fileName: 'bcrypt-worker.mjs',
+} as const;
+
+/** Written by the build: the licences of the npm packages bundled into a function's modules. */
+export const thirdPartyLicensesFileName = 'THIRD-PARTY-LICENSES.txt';
+
+/** The signup function's bundle, which reads every data file and hashes on its thread. */
+export const createCustomerBundle = {
+  ...functionBundles['create-customer'],
+  workerEntryPoint: hashingThread.entryPoint,
+  workerFileName: hashingThread.fileName,
+  dataFiles: [...filesReadAtRunTime.flatMap(({ files }) => files), ...noticeFiles],
+  thirdPartyLicensesFileName,
 } as const;
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');

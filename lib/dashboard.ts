@@ -16,6 +16,8 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { storeOperations, wafMetric } from './alarms.ts';
+import type { CustomerChanges } from './customer-changes.ts';
+import type { CustomerMail } from './mail.ts';
 import type { SignupWebAcl } from './signup-web-acl.ts';
 import type { StageConfig } from './stage-config.ts';
 
@@ -59,6 +61,10 @@ export interface SignupDashboardProps {
   apiStage: Stage;
   table: ITable;
   webAcl: SignupWebAcl | undefined;
+  mail: CustomerMail;
+  changes: CustomerChanges;
+  /** The alias the change queue invokes. */
+  changesFunction: IFunction;
 }
 
 /** One CloudWatch dashboard per stage: what the signups do, how fast, what fails, what is blocked, what costs. */
@@ -162,6 +168,55 @@ export class SignupDashboard extends Construct {
       }),
     );
 
+    const { mail, changes, changesFunction } = props;
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Mails: sent, delivered, delayed',
+        left: ['Send', 'Delivery', 'DeliveryDelay'].map((event) => mail.metricSendingEvent(event, period)),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Mails failed: bounced, complained, rejected, dead letters',
+        left: [
+          ...['Bounce', 'Complaint', 'Reject'].map((event) => mail.metricSendingEvent(event, period)),
+          changes.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period,
+            statistic: Stats.MAXIMUM,
+            label: 'changes in the dead-letter queue',
+          }),
+          changesFunction.metricErrors({ period, statistic: Stats.SUM, label: 'customer-changes errors' }),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Change queue: waiting, oldest (s), pipe failures',
+        left: [
+          changes.queue.metricApproximateNumberOfMessagesVisible({
+            period,
+            statistic: Stats.MAXIMUM,
+            label: 'waiting',
+          }),
+          changes.queue.metricNumberOfMessagesDeleted({ period, statistic: Stats.SUM, label: 'done' }),
+          new Metric({
+            namespace: 'AWS/EventBridge/Pipes',
+            metricName: 'ExecutionFailed',
+            dimensionsMap: { PipeName: changes.pipeName },
+            statistic: Stats.SUM,
+            period,
+            label: 'pipe failures',
+          }),
+        ],
+        right: [
+          changes.queue.metricApproximateAgeOfOldestMessage({
+            period,
+            statistic: Stats.MAXIMUM,
+            label: 'oldest (s)',
+          }),
+        ],
+        width: 8,
+      }),
+    );
+
     if (webAcl) {
       dashboard.addWidgets(
         new GraphWidget({
@@ -190,6 +245,12 @@ export class SignupDashboard extends Construct {
       signupFunction.metricInvocations({ period, statistic: Stats.SUM, label: 'function invocations' }),
       table.metricConsumedWriteCapacityUnits({ period, statistic: Stats.SUM, label: 'write units' }),
       table.metricConsumedReadCapacityUnits({ period, statistic: Stats.SUM, label: 'read units' }),
+      mail.metricSendingEvent('Send', period).with({ label: 'mails sent' }),
+      changes.queue.metricNumberOfMessagesReceived({
+        period,
+        statistic: Stats.SUM,
+        label: 'queue receives',
+      }),
     ];
     if (webAcl) {
       costDrivers.push(
@@ -213,7 +274,7 @@ export class SignupDashboard extends Construct {
       }),
       new TextWidget({
         markdown:
-          'What each alarm means and what to do: the README\'s "Operating it". The API, the function and the table are priced per request; WAF per request inspected and per rule.',
+          'What each alarm means and what to do: the README\'s "Operating it". The API, the functions, the table, the queue and SES are priced per request or mail; WAF per request inspected and per rule.',
         width: 6,
       }),
     );

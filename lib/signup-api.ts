@@ -16,11 +16,18 @@ import { Construct } from 'constructs';
 import { openApiDocument } from '../functions/http/openapi.ts';
 
 const customersPath = '/api/v1/customers';
+/** Where a pending account is proven with its link and password, and where a new link is asked for. */
+export const verifyPath = `${customersPath}/verify`;
+export const resendPath = `${verifyPath}/resend`;
 
 export interface SignupApiProps {
   stageName: string;
   signupFunction: IFunction;
+  verifyFunction: IFunction;
+  resendFunction: IFunction;
   throttling: { rateLimit: number; burstLimit: number };
+  /** The resend route's own limits: each accepted resend may send a mail. */
+  resendThrottling: { rateLimit: number; burstLimit: number };
   logRetention: RetentionDays;
   removalPolicy: RemovalPolicy;
 }
@@ -73,21 +80,36 @@ export class SignupApi extends Construct {
         throttlingBurstLimit: props.throttling.burstLimit,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: accessLogFormat(),
+        methodOptions: {
+          [`${resendPath}/POST`]: {
+            throttlingRateLimit: props.resendThrottling.rateLimit,
+            throttlingBurstLimit: props.resendThrottling.burstLimit,
+          },
+        },
       },
     });
 
-    // API Gateway routes `/api/v1/customers/` to this resource too, and passes the path on as sent.
-    const customers = this.restApi.root.resourceForPath(customersPath);
-    const integration = new LambdaIntegration(props.signupFunction, { allowTestInvoke: false });
-    customers.addMethod('POST', integration);
-    // Every other method reaches the function too: it answers CORS preflights (OPTIONS) for the stage's
-    // origins, one CORS implementation here and locally, and the contract's 405 instead of a gateway 403.
-    customers.addMethod('ANY', integration);
+    this.routeTo(customersPath, props.signupFunction);
+    this.routeTo(verifyPath, props.verifyFunction);
+    this.routeTo(resendPath, props.resendFunction);
 
     this.addOpenApiDocument();
     this.addJsonGatewayResponses();
     this.customersUrl = this.restApi.urlForPath(`${customersPath}/`);
     this.acknowledgeNagFindings();
+  }
+
+  /**
+   * Sends POST on `path` to the function. API Gateway routes `path/` to the same resource, and passes
+   * the path on as sent. Every other method reaches the function too: it answers CORS preflights
+   * (OPTIONS) for the stage's origins, one CORS implementation here and locally, and the contract's
+   * 405 instead of a gateway 403.
+   */
+  private routeTo(path: string, target: IFunction): void {
+    const resource = this.restApi.root.resourceForPath(path);
+    const integration = new LambdaIntegration(target, { allowTestInvoke: false });
+    resource.addMethod('POST', integration);
+    resource.addMethod('ANY', integration);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Stage } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnLoggingConfiguration, CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { verifyPath } from './signup-api.ts';
 import type { WebAclSettings } from './stage-config.ts';
 
 export interface SignupWebAclProps {
@@ -46,6 +47,15 @@ const headerStartsWith = (header: string, prefix: string): CfnWebACL.StatementPr
     positionalConstraint: 'STARTS_WITH',
     searchString: prefix,
     textTransformations: [{ priority: 0, type: 'LOWERCASE' }],
+  },
+});
+
+const pathStartsWith = (prefix: string): CfnWebACL.StatementProperty => ({
+  byteMatchStatement: {
+    fieldToMatch: { uriPath: {} },
+    positionalConstraint: 'STARTS_WITH',
+    searchString: prefix,
+    textTransformations: [{ priority: 0, type: 'NONE' }],
   },
 });
 
@@ -149,7 +159,16 @@ export class SignupWebAcl extends Construct {
                 },
               ],
               // One ACFP configuration reads one payload type: each body goes to the one that reads it.
-              scopeDownStatement: headerStartsWith('content-type', contentType),
+              // ACFP takes the creation path as a prefix: verify and resend create no account, carry no
+              // e-mail and password pair, and are not analysed (nor billed).
+              scopeDownStatement: {
+                andStatement: {
+                  statements: [
+                    headerStartsWith('content-type', contentType),
+                    { notStatement: { statement: pathStartsWith(`/${props.stageName}${verifyPath}`) } },
+                  ],
+                },
+              },
             },
           },
           overrideAction: { none: {} },

@@ -35,7 +35,28 @@ export interface StageConfig {
   hashMilliseconds: number;
   /** The API's p99 latency above which a signup is slower than its hash, a cold start and the store explain. */
   latencyP99AlarmMilliseconds: number;
+  /** `required`: a signup is pending until its address is proven (EMAIL_VERIFICATION). */
+  emailVerification: EmailVerification;
+  /** `on`: every valid signup answers 202 alike (ENUMERATION_PROTECTION); needs verification required. */
+  enumerationProtection: EnumerationProtection;
+  /** How long a pending account holds its address and slug (VERIFICATION_TTL_SECONDS). */
+  verificationTtlSeconds: number;
+  /** The sender of the verification mails; its domain is the SES identity the stack verifies (DKIM). */
+  mailFrom: string;
+  /** The page that finishes verification: the mail links to it with `#token=…` (VERIFY_URL). */
+  verifyUrl: string;
+  /** The resend route's own throttling, below the stage's: each accepted resend may send a mail. */
+  resendThrottling: { rateLimit: number; burstLimit: number };
+  /** Concurrent executions kept for each of the verify and resend functions; undefined: none reserved. */
+  verificationReservedConcurrency: number | undefined;
+  /** How long the event bus's archive keeps the customer events, to replay them to a new consumer. */
+  eventArchiveRetentionDays: number;
 }
+
+export const emailVerificationModes = ['off', 'required'] as const;
+export type EmailVerification = (typeof emailVerificationModes)[number];
+export const enumerationProtectionModes = ['off', 'on'] as const;
+export type EnumerationProtection = (typeof enumerationProtectionModes)[number];
 
 export interface WebAclSettings {
   /** The rate-based rule: at most `limit` requests per client IP in `windowSeconds`, then 429. */
@@ -67,6 +88,15 @@ export const stageConfigs: Record<StageName, StageConfig> = {
     hashMilliseconds: 70,
     // A cost-10 hash, a cold start and a few store round trips stay well under a second.
     latencyP99AlarmMilliseconds: 1000,
+    emailVerification: 'required',
+    // Dev answers who has an account, which the tests and the people trying the page want to see.
+    enumerationProtection: 'off',
+    verificationTtlSeconds: 172_800,
+    mailFrom: 'no-reply@dev.example.com',
+    verifyUrl: 'http://localhost:5173/verify',
+    resendThrottling: { rateLimit: 1, burstLimit: 5 },
+    verificationReservedConcurrency: undefined,
+    eventArchiveRetentionDays: 7,
   },
   prod: {
     stage: 'prod',
@@ -96,6 +126,18 @@ export const stageConfigs: Record<StageName, StageConfig> = {
     hashMilliseconds: 270,
     // A cost-12 hash (about 0.27 s), a cold start and the store's round trips stay under 1.5 s.
     latencyP99AlarmMilliseconds: 1500,
+    emailVerification: 'required',
+    enumerationProtection: 'on',
+    // The contract's default: two days to open the mail.
+    verificationTtlSeconds: 172_800,
+    mailFrom: 'no-reply@example.com',
+    verifyUrl: 'https://www.example.com/verify',
+    // A person resends once a minute at most (the store refuses more); this bounds a script's mail volume.
+    resendThrottling: { rateLimit: 5, burstLimit: 10 },
+    // Verify hashes like the signup does; resend is cheap. Bounded so a flood cannot take the signup's share.
+    verificationReservedConcurrency: 10,
+    // A year of signups to replay into a consumer added later (a CRM, analytics).
+    eventArchiveRetentionDays: 365,
   },
 };
 
@@ -141,4 +183,56 @@ export const alarmEmailFromContext = (value: unknown): string | undefined => {
     );
   }
   return value;
+};
+
+/** The domain part of an address: the SES identity mails from it are signed for. */
+export const mailDomain = (address: string): string => address.slice(address.lastIndexOf('@') + 1);
+
+const oneOf = <T extends string>(setting: string, modes: readonly T[], value: unknown): T => {
+  const mode = modes.find((candidate) => candidate === value);
+  if (mode === undefined) {
+    throw new SettingError(`-c ${setting}=${JSON.stringify(value)}: use ${modes.join(' or ')}`);
+  }
+  return mode;
+};
+
+/**
+ * The stage's verification settings with `-c emailVerification=…`, `-c enumerationProtection=…`,
+ * `-c mailFrom=…` and `-c verifyUrl=…` in place of its own; each refused in one line when the
+ * functions would refuse it (or, for the sender and the link, when no mail could work).
+ */
+export const verificationFromContext = (
+  config: StageConfig,
+  context: (key: string) => unknown,
+): Pick<StageConfig, 'emailVerification' | 'enumerationProtection' | 'mailFrom' | 'verifyUrl'> => {
+  const emailVerification =
+    context('emailVerification') === undefined
+      ? config.emailVerification
+      : oneOf('emailVerification', emailVerificationModes, context('emailVerification'));
+  const enumerationProtection =
+    context('enumerationProtection') === undefined
+      ? config.enumerationProtection
+      : oneOf('enumerationProtection', enumerationProtectionModes, context('enumerationProtection'));
+  if (enumerationProtection === 'on' && emailVerification !== 'required') {
+    throw new SettingError(
+      '-c enumerationProtection=on needs -c emailVerification=required: the owner of a taken address is told by mail',
+    );
+  }
+  const mailFrom = context('mailFrom') ?? config.mailFrom;
+  if (typeof mailFrom !== 'string' || !/^[^@\s,<>"]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+$/i.test(mailFrom)) {
+    throw new SettingError(
+      `-c mailFrom=${JSON.stringify(mailFrom)}: give the sender's address such as no-reply@shop.example.com`,
+    );
+  }
+  const verifyUrl = context('verifyUrl') ?? config.verifyUrl;
+  const parsed = typeof verifyUrl === 'string' ? URL.parse(verifyUrl) : null;
+  // The link carries the token: in clear only to a page on the developer's own machine.
+  const local = parsed !== null && ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
+  const scheme = local ? /^https?:$/ : /^https:$/;
+  if (parsed === null || !scheme.test(parsed.protocol) || parsed.hash !== '' || parsed.search !== '') {
+    throw new SettingError(
+      `-c verifyUrl=${JSON.stringify(verifyUrl)}: give the verification page's https URL such as https://shop.example.com/verify, without a query or #`,
+    );
+  }
+  return { emailVerification, enumerationProtection, mailFrom, verifyUrl: String(verifyUrl) };
 };

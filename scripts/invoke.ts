@@ -1,27 +1,32 @@
-import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { STATUS_CODES } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { createDynamoDbClient } from '../functions/dynamodb/client.ts';
-import { signupFunctionMemoryMb, signupFunctionTimeoutSeconds } from '../lib/signup-function.ts';
+import { type FunctionName, functionNames } from '../lib/bundling.ts';
+import { functionSettings } from '../lib/service-function.ts';
 import { stageConfigs } from '../lib/stage-config.ts';
 import { type EmbeddedDynamoDb, ensureTable, startEmbeddedDynamoDb } from '../local/embedded-dynamodb.ts';
-import { build } from './build.ts';
+import { buildFunction } from './build.ts';
 
-type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
 /** What Lambda hands the function, as far as a local run needs it. */
-const lambdaContext = (): Context => {
-  const deadline = Date.now() + signupFunctionTimeoutSeconds * 1000;
-  const functionName = 'create-customer-local';
+const lambdaContext = (name: FunctionName): Context => {
+  const { timeoutSeconds, memoryMb } = functionSettings[name];
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  const functionName = `${name}-local`;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
     functionVersion: '$LATEST',
     invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
-    memoryLimitInMB: String(signupFunctionMemoryMb),
+    memoryLimitInMB: String(memoryMb),
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
@@ -32,7 +37,31 @@ const lambdaContext = (): Context => {
   };
 };
 
-const USAGE = 'usage: npm run invoke -- [--headers] events/<file>.json';
+const USAGE = `usage: npm run invoke -- [--headers] [${functionNames.join('|')}] [events/<file>.json]`;
+const defaultFunction: FunctionName = 'create-customer';
+
+const isFunctionName = (name: string | undefined): name is FunctionName =>
+  functionNames.some((known) => known === name);
+
+/**
+ * The function and the event file the arguments name: a function alone takes its example event
+ * (`events/<function>.json`); an event file alone goes to the signup, as before there were others.
+ */
+const whatToInvoke = (positionals: string[]): { name: FunctionName; eventFile: string } => {
+  const [first, second, ...rest] = positionals;
+  if (first === undefined || rest.length > 0) throw new Error(USAGE);
+  if (isFunctionName(first)) return { name: first, eventFile: second ?? `events/${first}.json` };
+  if (second !== undefined) {
+    throw new Error(`${first} is not a function: use one of ${functionNames.join(', ')}`);
+  }
+  if (!existsSync(first) && !first.endsWith('.json')) {
+    throw new Error(`${first} is neither a function nor an event file: ${USAGE}`);
+  }
+  return { name: defaultFunction, eventFile: first };
+};
+
+const isHttpAnswer = (answer: unknown): answer is APIGatewayProxyResult =>
+  typeof answer === 'object' && answer !== null && 'statusCode' in answer && 'body' in answer;
 
 /** The answer as a person reads it: the status, the headers if asked for, then the body, pretty when JSON. */
 const formatAnswer = (answer: APIGatewayProxyResult, withHeaders: boolean): string => {
@@ -56,18 +85,20 @@ const invoke = async (): Promise<string> => {
     options: { headers: { type: 'boolean', default: false } },
     allowPositionals: true,
   });
-  const [eventFile] = positionals;
-  if (eventFile === undefined || positionals.length > 1) throw new Error(USAGE);
-  const event = JSON.parse(await readFile(eventFile, 'utf8')) as APIGatewayProxyEvent;
+  const { name, eventFile } = whatToInvoke(positionals);
+  const event = JSON.parse(await readFile(eventFile, 'utf8')) as unknown;
 
   // In memory unless DATA_DIR keeps the customers between runs; first, so that a DATA_DIR in use
   // is said before the build.
   const store: EmbeddedDynamoDb = await startEmbeddedDynamoDb(
     process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {},
   );
+  let bundleDirectory: string | undefined;
   try {
-    // The bundle as `npm run build` writes it, freshly built: the file Lambda runs, not the sources.
-    const { file } = await build();
+    // The bundle as `npm run build` writes it, freshly built: the file Lambda runs, not the sources. In a
+    // folder of this run's own, so runs side by side (and a deploy's build) never see a half-written one.
+    bundleDirectory = await mkdtemp(join(tmpdir(), `${name}-`));
+    const { file } = await buildFunction(name, bundleDirectory);
     const tableName = process.env.TABLE_NAME ?? 'customers';
     const client = createDynamoDbClient({ endpoint: store.endpoint });
     await ensureTable(client, tableName);
@@ -79,11 +110,22 @@ const invoke = async (): Promise<string> => {
     process.env.DYNAMODB_ENDPOINT = store.endpoint;
     process.env.BCRYPT_COST ??= String(dev.bcryptCost);
     process.env.CORS_ORIGINS ??= dev.corsOrigins.join(',');
+    process.env.EMAIL_VERIFICATION ??= dev.emailVerification;
+    process.env.ENUMERATION_PROTECTION ??= dev.enumerationProtection;
+    process.env.VERIFICATION_TTL_SECONDS ??= String(dev.verificationTtlSeconds);
+    process.env.MAIL_FROM ??= dev.mailFrom;
+    process.env.VERIFY_URL ??= dev.verifyUrl;
+    // A key of this run's own, as the stack generates one: links made under it die with the run.
+    process.env.SIGNUP_SECRET ??= randomBytes(48).toString('base64url');
 
     const { handler } = (await import(pathToFileURL(file).href)) as { handler: Handler };
-    return formatAnswer(await handler(event, lambdaContext()), values.headers);
+    const answer = await handler(event, lambdaContext(name));
+    return isHttpAnswer(answer)
+      ? formatAnswer(answer, values.headers)
+      : JSON.stringify(answer ?? null, null, 2);
   } finally {
     await store.close();
+    if (bundleDirectory !== undefined) await rm(bundleDirectory, { recursive: true, force: true });
   }
 };
 

@@ -6,17 +6,39 @@ import { promisify } from 'node:util';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createCustomerBundle } from '../../lib/bundling.ts';
-import { type BuiltBundle, build } from '../../scripts/build.ts';
+import { createCustomerBundle, functionBundles, functionNames } from '../../lib/bundling.ts';
+import { type BuiltBundle, build, buildFunction } from '../../scripts/build.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
 
 const db = await useEmbeddedTable({ freshTablePerTest: true });
 
 let bundle: BuiltBundle;
 
+/** NOTICE names each bundled package under its licence, and the licences file carries each one's text. */
+const expectNoticesOf = async (built: BuiltBundle): Promise<void> => {
+  const notice = await readFile(join(built.outDir, 'NOTICE'), 'utf8');
+  const licenses = await readFile(
+    join(built.outDir, createCustomerBundle.thirdPartyLicensesFileName),
+    'utf8',
+  );
+  // NOTICE's list: a licence, then the packages under it, up to the next licence.
+  const listed = new Map<string, string>();
+  let license = '';
+  for (const line of notice.slice(notice.indexOf('npm packages bundled')).split('\n').slice(2)) {
+    license = /^(\S+)\s{2,}/.exec(line)?.[1] ?? license;
+    for (const name of line.matchAll(/(?:@[\w.-]+\/)?[\w.-]+(?=,|;|$)/g)) listed.set(name[0], license);
+  }
+  for (const bundled of built.packages) {
+    expect(listed.get(bundled.name), bundled.name).toBe(bundled.license);
+    expect(licenses).toContain(`${bundled.name} ${bundled.version} (${bundled.license})`);
+    // MIT-0 is the one licence that asks for no notice.
+    if (bundled.license !== 'MIT-0') expect(bundled.licenseText, bundled.name).toBeDefined();
+  }
+};
+
 beforeAll(async () => {
   // Outside the repository, so nothing can be resolved from its node_modules.
-  bundle = await build(await mkdtemp(join(tmpdir(), 'create-customer-')));
+  bundle = await buildFunction('create-customer', await mkdtemp(join(tmpdir(), 'create-customer-')));
 }, 60_000);
 
 describe('npm run build', () => {
@@ -40,26 +62,8 @@ describe('npm run build', () => {
   });
 
   it('names every npm package it bundles in NOTICE, under its licence, and ships each licence text', async () => {
-    const notice = await readFile(join(bundle.outDir, 'NOTICE'), 'utf8');
-    const licenses = await readFile(
-      join(bundle.outDir, createCustomerBundle.thirdPartyLicensesFileName),
-      'utf8',
-    );
-    // NOTICE's list: a licence, then the packages under it, up to the next licence.
-    const listed = new Map<string, string>();
-    let license = '';
-    for (const line of notice.slice(notice.indexOf('npm packages bundled')).split('\n').slice(2)) {
-      license = /^(\S+)\s{2,}/.exec(line)?.[1] ?? license;
-      for (const name of line.matchAll(/(?:@[\w.-]+\/)?[\w.-]+(?=,|;|$)/g)) listed.set(name[0], license);
-    }
-
     expect(bundle.packages.length).toBeGreaterThan(20);
-    for (const bundled of bundle.packages) {
-      expect(listed.get(bundled.name), bundled.name).toBe(bundled.license);
-      expect(licenses).toContain(`${bundled.name} ${bundled.version} (${bundled.license})`);
-      // MIT-0 is the one licence that asks for no notice.
-      if (bundled.license !== 'MIT-0') expect(bundled.licenseText, bundled.name).toBeDefined();
-    }
+    await expectNoticesOf(bundle);
   });
 
   it('is one self-contained ES module that Node 24 loads without node_modules', async () => {
@@ -156,4 +160,52 @@ describe('npm run build', () => {
     // esbuild's stand-in for a require() it could not bundle throws this when called.
     expect(source).not.toContain('Dynamic require of');
   });
+});
+
+describe('npm run build, every function', () => {
+  let bundles: Record<(typeof functionNames)[number], BuiltBundle>;
+
+  beforeAll(async () => {
+    bundles = await build(await mkdtemp(join(tmpdir(), 'bundles-')));
+  }, 120_000);
+
+  it.each(functionNames)('bundles %s into a folder of its own, within its budget', (name) => {
+    expect(basename(bundles[name].outDir)).toBe(name);
+    expect(bundles[name].bytes).toBeLessThanOrEqual(functionBundles[name].maxBytes);
+  });
+
+  it.each(functionNames)(
+    '%s loads in Node 24 without node_modules, with what it reads at start-up beside it',
+    async (name) => {
+      const { file, outDir } = bundles[name];
+      const script = `const { handler } = await import(${JSON.stringify(file)}); console.log(typeof handler);`;
+      const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: outDir,
+        // Every setting a function may read at start-up, as the stack sets them.
+        env: {
+          PATH: process.env.PATH,
+          AWS_REGION: 'us-east-1',
+          TABLE_NAME: 'customers',
+          EMAIL_VERIFICATION: 'required',
+          VERIFICATION_TTL_SECONDS: '172800',
+          SIGNUP_SECRET: 'k'.repeat(64),
+          MAIL_FROM: 'no-reply@example.com',
+          VERIFY_URL: 'https://www.example.com/verify',
+          SES_CONFIGURATION_SET: 'customer-signup-mail',
+          EVENT_BUS_NAME: 'customer-signup-customers',
+        },
+      });
+      expect(stdout.trim()).toBe('function');
+    },
+  );
+
+  it.each(functionNames)(
+    '%s names every npm package it bundles in NOTICE and ships its licence',
+    async (name) => {
+      expect(await readdir(bundles[name].outDir)).toEqual(
+        expect.arrayContaining(['NOTICE', 'LICENSE', createCustomerBundle.thirdPartyLicensesFileName]),
+      );
+      await expectNoticesOf(bundles[name]);
+    },
+  );
 });

@@ -10,8 +10,9 @@ import { customerKey } from '../../functions/dynamodb/customers.ts';
 import { createTableInput, customersTable } from '../../functions/dynamodb/customers-table.ts';
 import { slugCounterKey, slugKey } from '../../functions/dynamodb/slug-reservations.ts';
 import { openApiDocument } from '../../functions/http/openapi.ts';
+import { type FunctionName, functionNames } from '../../lib/bundling.ts';
 import { customersStackName } from '../../lib/customers-stack.ts';
-import { tableGrants } from '../../lib/signup-function.ts';
+import { functionSettings } from '../../lib/service-function.ts';
 import { stageConfig, stageConfigs, stageNames } from '../../lib/stage-config.ts';
 import { build } from '../../scripts/build.ts';
 import { type SynthesizedStage, synthStage } from './synth-stage.ts';
@@ -30,6 +31,22 @@ const onlyLogicalId = (resources: Resources): string => {
   return ids[0] as string;
 };
 
+/** The construct ids the stack gives each function (`lib/customers-stack.ts`). */
+const functionConstructIds: Record<FunctionName, string> = {
+  'create-customer': 'CreateCustomer',
+  'verify-customer': 'VerifyCustomer',
+  'resend-verification': 'ResendVerification',
+  'customer-changes': 'CustomerChanges',
+};
+
+/** The logical id of the one resource of `resources` that the construct `constructId` made, by CDK's naming. */
+const logicalIdOf = (resources: Resources, constructId: string): string =>
+  onlyLogicalId(
+    Object.fromEntries(
+      Object.entries(resources).filter(([id]) => new RegExp(`^${constructId}[0-9A-F]{8}$`).test(id)),
+    ),
+  );
+
 /** The DynamoDB actions each document-client command the function sends needs. */
 const actionOfCommand: Record<string, string> = {
   GetCommand: 'dynamodb:GetItem',
@@ -37,12 +54,14 @@ const actionOfCommand: Record<string, string> = {
   UpdateCommand: 'dynamodb:UpdateItem',
   DeleteCommand: 'dynamodb:DeleteItem',
   QueryCommand: 'dynamodb:Query',
+  SendEmailCommand: 'ses:SendEmail',
+  PutEventsCommand: 'events:PutEvents',
 };
 
 /** The commands named in the project's own sources that the function's bundle is built from. */
-const commandsSentByTheFunction = async (): Promise<Set<string>> => {
+const commandsSentBy = async (name: FunctionName): Promise<Set<string>> => {
   const { metafile } = await esbuild({
-    entryPoints: [fileURLToPath(new URL('../../functions/create-customer/index.ts', import.meta.url))],
+    entryPoints: [fileURLToPath(new URL(`../../functions/${name}/index.ts`, import.meta.url))],
     bundle: true,
     write: false,
     metafile: true,
@@ -65,8 +84,9 @@ let bundleDirectory: string;
 
 beforeAll(async () => {
   // A build of its own, so the tests neither need nor disturb dist/.
-  ({ outDir: bundleDirectory } = await build(await mkdtemp(join(tmpdir(), 'create-customer-'))));
-}, 60_000);
+  bundleDirectory = await mkdtemp(join(tmpdir(), 'bundles-'));
+  await build(bundleDirectory);
+}, 120_000);
 
 describe('stage settings', () => {
   it('refuses a stage it does not know', () => {
@@ -80,7 +100,7 @@ describe('stage settings', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ CORS_ORIGINS: origins }) },
     });
-  });
+  }, 120_000);
 
   it.each([
     '',
@@ -97,12 +117,12 @@ describe('stage settings', () => {
     expect(stageNames.map(customersStackName)).toEqual(['customer-signup-dev', 'customer-signup-prod']);
   });
 
-  it('grants exactly the DynamoDB actions the function sends, on the item prefixes it sends them to', async () => {
-    const commands = await commandsSentByTheFunction();
+  it('grants the signup exactly the DynamoDB actions it sends, on the item prefixes it sends them to', async () => {
+    const commands = await commandsSentBy('create-customer');
     expect(commands.size).toBeGreaterThan(0);
     const needed = [...commands].map((command) => actionOfCommand[command] ?? `unmapped ${command}`);
     // Powertools' persistence layer sends its own commands, delete included, on idempotency records.
-    const [store, idempotency] = tableGrants;
+    const [store, idempotency] = functionSettings['create-customer'].tableGrants;
     expect(new Set(needed)).toEqual(new Set(store.actions));
     expect(new Set(idempotency.actions)).toEqual(new Set([...store.actions, 'dynamodb:DeleteItem']));
     const keys = [customerKey('a@example.com'), slugKey('john-doe'), slugCounterKey('john-doe')];
@@ -115,16 +135,35 @@ describe.each(stageNames)('the %s stack', (stage) => {
   const retained = config.removalPolicy === RemovalPolicy.RETAIN;
   let synthesized: SynthesizedStage;
   let tableId: string;
-  let functionId: string;
   let aliasId: string;
 
   beforeAll(async () => {
     synthesized = await synthStage(stage, bundleDirectory);
     const { template } = synthesized;
     tableId = onlyLogicalId(template.findResources('AWS::DynamoDB::Table') as Resources);
-    functionId = onlyLogicalId(template.findResources('AWS::Lambda::Function') as Resources);
-    aliasId = onlyLogicalId(template.findResources('AWS::Lambda::Alias') as Resources);
-  }, 60_000);
+    aliasId = logicalIdOf(template.findResources('AWS::Lambda::Alias') as Resources, 'CreateCustomerLive');
+  }, 180_000);
+
+  /** The statements of the policy of the role `functionName` runs as: all it may do besides assuming it. */
+  const policyStatementsOf = (functionName: FunctionName) => {
+    const functions = synthesized.template.findResources('AWS::Lambda::Function') as Resources;
+    const id = logicalIdOf(functions, functionConstructIds[functionName]);
+    const role = functions[id]?.Properties.Role as { 'Fn::GetAtt': [string, string] };
+    const policies = synthesized.template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: role['Fn::GetAtt'][0] }] },
+    }) as Resources;
+    const policy = policies[onlyLogicalId(policies)]?.Properties.PolicyDocument as {
+      Statement: { Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+    };
+    return policy.Statement;
+  };
+
+  it.each(functionNames)('lets %s call every AWS action its sources send', async (name) => {
+    const allowed = new Set(policyStatementsOf(name).flatMap(({ Action }) => Action));
+    for (const command of await commandsSentBy(name)) {
+      expect(allowed, command).toContain(actionOfCommand[command] ?? `unmapped ${command}`);
+    }
+  });
 
   it('carries the stage in the stack name', () => {
     expect(synthesized.stack.stackName).toBe(`customer-signup-${stage}`);
@@ -138,7 +177,7 @@ describe.each(stageNames)('the %s stack', (stage) => {
   });
 
   describe('the table', () => {
-    it('is the table the local store creates: keys, slug index, TTL', () => {
+    it('is the table the local store creates: keys, slug and token indexes, TTL', () => {
       const local = createTableInput('customers');
       synthesized.template.hasResourceProperties('AWS::DynamoDB::Table', {
         KeySchema: local.KeySchema,
@@ -148,16 +187,25 @@ describe.each(stageNames)('the %s stack', (stage) => {
       });
     });
 
-    it('copies no password hash into any index: only the public fields are projected', () => {
+    it('streams each change with the item before and after, for the mails', () => {
+      synthesized.template.hasResourceProperties('AWS::DynamoDB::Table', {
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      });
+    });
+
+    it('copies no password hash into any index: the public fields or the keys only', () => {
       const tables = Object.values(synthesized.template.findResources('AWS::DynamoDB::Table'));
       const indexes = tables.flatMap(
         (table) =>
-          (table.Properties.GlobalSecondaryIndexes ?? []) as { Projection: Record<string, unknown> }[],
+          (table.Properties.GlobalSecondaryIndexes ?? []) as {
+            IndexName: string;
+            Projection: Record<string, unknown>;
+          }[],
       );
-      expect(indexes.length).toBeGreaterThan(0);
+      expect(indexes.map(({ IndexName }) => IndexName).sort()).toEqual(['slug-index', 'token-index']);
       for (const { Projection } of indexes) {
-        expect(Projection.ProjectionType).toBe('INCLUDE');
-        expect(Projection.NonKeyAttributes).not.toContain('password');
+        expect(['INCLUDE', 'KEYS_ONLY']).toContain(Projection.ProjectionType);
+        expect(Projection.NonKeyAttributes ?? []).not.toContain('password');
       }
     });
 
@@ -178,87 +226,247 @@ describe.each(stageNames)('the %s stack', (stage) => {
     });
   });
 
-  describe('the function', () => {
-    it('runs the bundle `npm run build` wrote, byte for byte', async () => {
+  describe('the functions', () => {
+    const functionResource = (name: FunctionName) => {
       const functions = synthesized.template.findResources('AWS::Lambda::Function') as Resources;
-      const code = functions[functionId]?.Properties.Code as { S3Key: string };
+      return functions[logicalIdOf(functions, functionConstructIds[name])]?.Properties ?? {};
+    };
+
+    it('are four, one per bundle', () => {
+      synthesized.template.resourceCountIs('AWS::Lambda::Function', functionNames.length);
+    });
+
+    it.each(functionNames)('%s runs the bundle `npm run build` wrote for it, byte for byte', async (name) => {
+      const code = functionResource(name).Code as { S3Key: string };
       const staged = join(synthesized.assemblyDirectory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
-      expect((await readdir(staged)).sort()).toEqual((await readdir(bundleDirectory)).sort());
-      for (const file of await readdir(bundleDirectory)) {
-        expect((await readFile(join(staged, file))).equals(await readFile(join(bundleDirectory, file)))).toBe(
-          true,
-        );
+      const built = join(bundleDirectory, name);
+      expect((await readdir(staged)).sort()).toEqual((await readdir(built)).sort());
+      for (const file of await readdir(built)) {
+        expect((await readFile(join(staged, file))).equals(await readFile(join(built, file)))).toBe(true);
       }
     });
 
-    it('is nodejs24.x on arm64 with one full vCPU, a timeout inside API Gateway’s, its own log group', () => {
-      synthesized.template.hasResourceProperties('AWS::Lambda::Function', {
-        Runtime: 'nodejs24.x',
-        Architectures: ['arm64'],
-        MemorySize: 1769,
-        Timeout: 10,
-        Handler: 'index.handler',
-        LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.anyValue() } },
-        ReservedConcurrentExecutions: config.reservedConcurrency ?? Match.absent(),
-      });
+    it.each(functionNames)(
+      '%s is nodejs24.x on arm64 with its memory and timeout, and its own log group',
+      (name) => {
+        const settings = functionSettings[name];
+        expect(functionResource(name)).toMatchObject({
+          Runtime: 'nodejs24.x',
+          Architectures: ['arm64'],
+          MemorySize: settings.memoryMb,
+          Timeout: settings.timeoutSeconds,
+          Handler: 'index.handler',
+          LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
+        });
+      },
+    );
+
+    it('answer HTTP well inside API Gateway’s 29 s, the signup and verify with one full vCPU for bcrypt', () => {
+      for (const name of ['create-customer', 'verify-customer', 'resend-verification'] as const) {
+        expect(functionSettings[name].timeoutSeconds).toBeLessThanOrEqual(10);
+      }
+      expect(functionSettings['create-customer'].memoryMb).toBe(1769);
+      expect(functionSettings['verify-customer'].memoryMb).toBe(1769);
     });
 
-    it('gets the table name, the bcrypt cost and the CORS origins, and nothing else', () => {
-      synthesized.template.hasResourceProperties('AWS::Lambda::Function', {
-        Environment: {
-          Variables: Match.exact({
+    it('reserve the stage’s concurrency for the signup, and its verification share for verify and resend', () => {
+      expect(functionResource('create-customer').ReservedConcurrentExecutions).toBe(
+        config.reservedConcurrency,
+      );
+      expect(functionResource('verify-customer').ReservedConcurrentExecutions).toBe(
+        config.verificationReservedConcurrency,
+      );
+      expect(functionResource('resend-verification').ReservedConcurrentExecutions).toBe(
+        config.verificationReservedConcurrency,
+      );
+      // A reservation would make Lambda refuse the queue's deliveries, which then count as receives.
+      expect(functionResource('customer-changes').ReservedConcurrentExecutions).toBeUndefined();
+    });
+
+    const signingSecret = () => ({
+      'Fn::Join': [
+        '',
+        [
+          '{{resolve:secretsmanager:',
+          {
+            Ref: onlyLogicalId(
+              synthesized.template.findResources('AWS::SecretsManager::Secret') as Resources,
+            ),
+          },
+          ':SecretString:::}}',
+        ],
+      ],
+    });
+
+    it.each(['create-customer', 'verify-customer', 'resend-verification'] as const)(
+      '%s gets the table, the bcrypt cost, the CORS origins, the verification settings and the key, nothing else',
+      (name) => {
+        expect(functionResource(name).Environment).toEqual({
+          Variables: {
             TABLE_NAME: { Ref: tableId },
             BCRYPT_COST: String(config.bcryptCost),
             CORS_ORIGINS: config.corsOrigins.join(','),
-          }),
+            EMAIL_VERIFICATION: config.emailVerification,
+            ENUMERATION_PROTECTION: config.enumerationProtection,
+            VERIFICATION_TTL_SECONDS: String(config.verificationTtlSeconds),
+            SIGNUP_SECRET: signingSecret(),
+          },
+        });
+      },
+    );
+
+    it('customer-changes gets the table, the key, the mail settings and the bus, nothing else', () => {
+      const ids = (type: string) => onlyLogicalId(synthesized.template.findResources(type) as Resources);
+      expect(functionResource('customer-changes').Environment).toEqual({
+        Variables: {
+          TABLE_NAME: { Ref: tableId },
+          SIGNUP_SECRET: signingSecret(),
+          VERIFICATION_TTL_SECONDS: String(config.verificationTtlSeconds),
+          MAIL_FROM: config.mailFrom,
+          VERIFY_URL: config.verifyUrl,
+          SES_CONFIGURATION_SET: { Ref: ids('AWS::SES::ConfigurationSet') },
+          EVENT_BUS_NAME: { Ref: ids('AWS::Events::EventBus') },
         },
       });
     });
 
-    it('may only write its own logs and call the actions it uses on the items of its table', () => {
-      const functions = synthesized.template.findResources('AWS::Lambda::Function') as Resources;
-      const role = functions[functionId]?.Properties.Role as { 'Fn::GetAtt': [string, string] };
-      const [roleId] = role['Fn::GetAtt'];
-      const logGroup = functions[functionId]?.Properties.LoggingConfig as { LogGroup: { Ref: string } };
-      const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
-
-      synthesized.template.hasResourceProperties('AWS::IAM::Role', {
-        AssumeRolePolicyDocument: Match.objectLike({
-          Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })],
-        }),
-        ManagedPolicyArns: Match.absent(),
-      });
-      synthesized.template.resourcePropertiesCountIs('AWS::IAM::Policy', { Roles: [{ Ref: roleId }] }, 1);
-      synthesized.template.hasResourceProperties('AWS::IAM::Policy', {
-        Roles: [{ Ref: roleId }],
-        PolicyDocument: {
-          Statement: [
-            {
-              Effect: 'Allow',
-              Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-              Resource: { 'Fn::GetAtt': [logGroup.LogGroup.Ref, 'Arn'] },
-            },
-            ...tableGrants.map(({ actions, keyPrefixes }) => ({
-              Effect: 'Allow',
-              Action: [...actions],
-              Resource: tableArn,
-              Condition: {
-                'ForAllValues:StringLike': {
-                  'dynamodb:LeadingKeys': keyPrefixes.map((prefix) => `${prefix}*`),
-                },
-              },
-            })),
-          ],
+    it.each(functionNames)('%s runs as a role of its own, without managed policies', (name) => {
+      const role = functionResource(name).Role as { 'Fn::GetAtt': [string, string] };
+      const roles = synthesized.template.findResources('AWS::IAM::Role') as Resources;
+      expect(roles[role['Fn::GetAtt'][0]]?.Properties).toMatchObject({
+        AssumeRolePolicyDocument: {
+          Statement: [expect.objectContaining({ Principal: { Service: 'lambda.amazonaws.com' } })],
         },
       });
+      expect(roles[role['Fn::GetAtt'][0]]?.Properties.ManagedPolicyArns).toBeUndefined();
+    });
+
+    const tableArn = () => ({ 'Fn::GetAtt': [tableId, 'Arn'] });
+    const logsOf = (name: FunctionName) => ({
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: {
+        'Fn::GetAtt': [
+          (functionResource(name).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref,
+          'Arn',
+        ],
+      },
+    });
+    const itemGrants = (name: FunctionName) =>
+      functionSettings[name].tableGrants.map(({ actions, keyPrefixes }) => ({
+        Effect: 'Allow',
+        Action: actions.length === 1 ? actions[0] : [...actions],
+        Resource: tableArn(),
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keyPrefixes.map((prefix) => `${prefix}*`) },
+        },
+      }));
+
+    it('the signup may only write its own logs and call the actions it uses on its items', () => {
+      expect(policyStatementsOf('create-customer')).toEqual([
+        logsOf('create-customer'),
+        ...itemGrants('create-customer'),
+      ]);
+    });
+
+    it('verify may read and update customers, and query the token index, nothing else', () => {
+      expect(policyStatementsOf('verify-customer')).toEqual([
+        logsOf('verify-customer'),
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          Resource: tableArn(),
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['customer#*'] } },
+        },
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:Query',
+          Resource: { 'Fn::Join': ['', [tableArn(), '/index/token-index']] },
+        },
+      ]);
+    });
+
+    it('resend may only update customers', () => {
+      expect(policyStatementsOf('resend-verification')).toEqual([
+        logsOf('resend-verification'),
+        {
+          Effect: 'Allow',
+          Action: 'dynamodb:UpdateItem',
+          Resource: tableArn(),
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['customer#*'] } },
+        },
+      ]);
+    });
+
+    it('customer-changes may read and update customers and mail quotas, send through the identity and set only, take from its queue, publish to its bus', () => {
+      const ids = (type: string) => onlyLogicalId(synthesized.template.findResources(type) as Resources);
+      const sesArn = (resource: string, ref: string) => ({
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':ses:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            `:${resource}/`,
+            { Ref: ref },
+          ],
+        ],
+      });
+      const queues = synthesized.template.findResources('AWS::SQS::Queue', {
+        Properties: { RedrivePolicy: Match.anyValue() },
+      }) as Resources;
+      expect(policyStatementsOf('customer-changes')).toEqual([
+        logsOf('customer-changes'),
+        {
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+          Resource: tableArn(),
+          Condition: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['customer#*', 'mail-quota#*'] },
+          },
+        },
+        {
+          Effect: 'Allow',
+          Action: 'ses:SendEmail',
+          Resource: [
+            sesArn('configuration-set', ids('AWS::SES::ConfigurationSet')),
+            sesArn('identity', ids('AWS::SES::EmailIdentity')),
+          ],
+        },
+        {
+          Effect: 'Allow',
+          Action: [
+            'sqs:ChangeMessageVisibility',
+            'sqs:DeleteMessage',
+            'sqs:GetQueueAttributes',
+            'sqs:GetQueueUrl',
+            'sqs:ReceiveMessage',
+          ],
+          Resource: { 'Fn::GetAtt': [onlyLogicalId(queues), 'Arn'] },
+        },
+        {
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: { 'Fn::GetAtt': [ids('AWS::Events::EventBus'), 'Arn'] },
+        },
+      ]);
+    });
+
+    it('no function may read the key from Secrets Manager: CloudFormation resolves it at deploy time', () => {
+      for (const name of functionNames) {
+        expect(JSON.stringify(policyStatementsOf(name))).not.toContain('secretsmanager');
+      }
     });
   });
 
   describe('the logs', () => {
     it(`keep ${config.logRetention} days and are ${retained ? 'kept' : 'deleted'} with the stack`, () => {
       const logGroups = synthesized.template.findResources('AWS::Logs::LogGroup');
-      // The function's and the API's access logs, and WAF's where the stage has a web ACL.
-      expect(Object.keys(logGroups)).toHaveLength(config.webAcl ? 3 : 2);
+      // The four functions' and the API's access logs, and WAF's where the stage has a web ACL.
+      expect(Object.keys(logGroups)).toHaveLength(config.webAcl ? 6 : 5);
       for (const logGroup of Object.values(logGroups)) {
         expect(logGroup).toMatchObject({
           Properties: { RetentionInDays: config.logRetention },
@@ -289,8 +497,8 @@ describe.each(stageNames)('the %s stack', (stage) => {
       const [api, v1, customers] = ['api', 'v1', 'customers'].map(byPathPart);
       expect(resources[v1 ?? '']?.Properties.ParentId).toEqual({ Ref: api });
       expect(resources[customers ?? '']?.Properties.ParentId).toEqual({ Ref: v1 });
-      // Those three and openapi.json.
-      expect(Object.keys(resources)).toHaveLength(4);
+      // Those three, verify, verify/resend and openapi.json.
+      expect(Object.keys(resources)).toHaveLength(6);
 
       synthesized.template.hasResourceProperties('AWS::ApiGateway::Method', {
         HttpMethod: 'POST',
@@ -306,8 +514,54 @@ describe.each(stageNames)('the %s stack', (stage) => {
         Integration: proxyTo(),
       });
       synthesized.template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' }, 0);
-      synthesized.template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'ANY' }, 1);
-      synthesized.template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'POST' }, 1);
+      // The signup's, verify's and resend's.
+      synthesized.template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'ANY' }, 3);
+      synthesized.template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'POST' }, 3);
+    });
+
+    it.each([
+      ['verify', 'customers', 'VerifyCustomerLive'],
+      ['resend', 'verify', 'ResendVerificationLive'],
+    ])(
+      'routes POST and every other method of …/%s (and with the trailing slash) to its own function',
+      (part, parent, alias) => {
+        const resources = synthesized.template.findResources('AWS::ApiGateway::Resource') as Resources;
+        const byPathPart = (pathPart: string) =>
+          Object.entries(resources).find(([, resource]) => resource.Properties.PathPart === pathPart)?.[0];
+        const resourceId = byPathPart(part);
+        expect(resources[resourceId ?? '']?.Properties.ParentId).toEqual({ Ref: byPathPart(parent) });
+        const aliasOfFunction = logicalIdOf(
+          synthesized.template.findResources('AWS::Lambda::Alias') as Resources,
+          alias,
+        );
+        for (const method of ['POST', 'ANY']) {
+          synthesized.template.hasResourceProperties('AWS::ApiGateway::Method', {
+            HttpMethod: method,
+            ResourceId: { Ref: resourceId },
+            AuthorizationType: 'NONE',
+            Integration: {
+              Type: 'AWS_PROXY',
+              IntegrationHttpMethod: 'POST',
+              Uri: { 'Fn::Join': ['', Match.arrayWith([{ Ref: aliasOfFunction }])] },
+            },
+          });
+        }
+      },
+    );
+
+    it('throttles the resend route harder than the stage: each accepted resend may send a mail', () => {
+      synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
+        MethodSettings: Match.arrayWith([
+          Match.objectLike({
+            HttpMethod: 'POST',
+            ResourcePath: '/~1api~1v1~1customers~1verify~1resend',
+            ThrottlingRateLimit: config.resendThrottling.rateLimit,
+            ThrottlingBurstLimit: config.resendThrottling.burstLimit,
+          }),
+        ]),
+      });
+      expect(config.resendThrottling.rateLimit).toBeLessThan(config.throttling.rateLimit);
+      expect(config.resendThrottling.burstLimit).toBeLessThan(config.throttling.burstLimit);
     });
 
     it('answers GET /openapi.json itself with the OpenAPI document, readable from any origin', () => {
@@ -339,14 +593,14 @@ describe.each(stageNames)('the %s stack', (stage) => {
     it('throttles the stage and writes a JSON access log line per request', () => {
       synthesized.template.hasResourceProperties('AWS::ApiGateway::Stage', {
         StageName: stage,
-        MethodSettings: [
+        MethodSettings: Match.arrayWith([
           Match.objectLike({
             HttpMethod: '*',
             ResourcePath: '/*',
             ThrottlingRateLimit: config.throttling.rateLimit,
             ThrottlingBurstLimit: config.throttling.burstLimit,
           }),
-        ],
+        ]),
         AccessLogSetting: {
           DestinationArn: {
             'Fn::Join': ['', Match.arrayWith([{ Ref: Match.stringLikeRegexp('^SignupApiAccessLogs') }])],

@@ -6,9 +6,8 @@ import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTelemetry } from '../../functions/http/telemetry.ts';
-import { storeOperations } from '../../lib/alarms.ts';
+import { grantedStoreActions, storeOperations } from '../../lib/alarms.ts';
 import { signupMetrics } from '../../lib/dashboard.ts';
-import { tableGrants } from '../../lib/signup-function.ts';
 import { stageConfigs, stageNames } from '../../lib/stage-config.ts';
 import { build } from '../../scripts/build.ts';
 import { capturingOutput } from '../support/captured-output.ts';
@@ -32,8 +31,17 @@ const db = await useEmbeddedTable();
 let bundleDirectory: string;
 
 beforeAll(async () => {
-  ({ outDir: bundleDirectory } = await build(await mkdtemp(join(tmpdir(), 'create-customer-'))));
-}, 60_000);
+  bundleDirectory = await mkdtemp(join(tmpdir(), 'bundles-'));
+  await build(bundleDirectory);
+}, 120_000);
+
+/** The one resource of `resources` that the construct `constructId` made, by CDK's logical id. */
+const logicalIdOf = (resources: Resources, constructId: string): string =>
+  onlyLogicalId(
+    Object.fromEntries(
+      Object.entries(resources).filter(([id]) => new RegExp(`^${constructId}[0-9A-F]{8}$`).test(id)),
+    ),
+  );
 
 describe('-c alarmEmail', () => {
   it('subscribes that address to the alarm topic', async () => {
@@ -45,7 +53,7 @@ describe('-c alarmEmail', () => {
       Endpoint: 'oncall@shop.example',
       TopicArn: { Ref: topicId },
     });
-  });
+  }, 120_000);
 
   it.each(['', 'oncall', 'a@b.example,c@d.example', 'on call@shop.example'])(
     'refuses -c alarmEmail=%j, naming the setting',
@@ -60,6 +68,17 @@ describe('a -c setting synth cannot use', () => {
     [{ stage: 'staging' }, 'stage'],
     [{ stage: 'prod', alarmEmail: 'oncall' }, 'alarmEmail'],
     [{ stage: 'prod', corsOrigins: 'shop.example' }, 'corsOrigins'],
+    [{ stage: 'dev', emailVerification: 'maybe' }, 'emailVerification'],
+    [{ stage: 'dev', enumerationProtection: 'yes' }, 'enumerationProtection'],
+    [
+      { stage: 'prod', emailVerification: 'off' },
+      'enumerationProtection=on needs -c emailVerification=required',
+    ],
+    [{ stage: 'prod', mailFrom: 'shop.example.com' }, 'mailFrom'],
+    [{ stage: 'prod', mailFrom: 'Shop <no-reply@shop.example.com>' }, 'mailFrom'],
+    [{ stage: 'prod', verifyUrl: 'shop.example.com/verify' }, 'verifyUrl'],
+    [{ stage: 'prod', verifyUrl: 'https://shop.example.com/verify#token=' }, 'verifyUrl'],
+    [{ stage: 'prod', verifyUrl: 'http://shop.example.com/verify' }, 'verifyUrl'],
   ])('%j is one line naming %s, no stack trace', async (context, setting) => {
     // What `cdk synth -c …` runs: the app, its context in CDK_CONTEXT_JSON.
     const run = spawnSync(process.execPath, [new URL('../../bin/app.ts', import.meta.url).pathname], {
@@ -142,8 +161,11 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
     synthesized = await synthStage(stage, bundleDirectory);
     alarms = synthesized.template.findResources('AWS::CloudWatch::Alarm') as Resources;
     topicId = onlyLogicalId(synthesized.template.findResources('AWS::SNS::Topic') as Resources);
-    functionId = onlyLogicalId(synthesized.template.findResources('AWS::Lambda::Function') as Resources);
-  }, 60_000);
+    functionId = logicalIdOf(
+      synthesized.template.findResources('AWS::Lambda::Function') as Resources,
+      'CreateCustomer',
+    );
+  }, 180_000);
 
   describe('the alarms', () => {
     it('notify one topic that takes only TLS and only this account’s alarms, and nobody without -c alarmEmail', () => {
@@ -224,8 +246,9 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
 
     it('watch DynamoDB’s throttles and system errors on every operation the function sends, and no other', () => {
       expect(storeOperations.map((operation) => `dynamodb:${operation}`).sort()).toEqual(
-        [...new Set(tableGrants.flatMap(({ actions }) => actions))].sort(),
+        [...grantedStoreActions].sort(),
       );
+      expect(storeOperations).toContain('Query');
       for (const [suffix, metricName] of [
         ['store-throttles', 'ThrottledRequests'],
         ['store-system-errors', 'SystemErrors'],
@@ -241,6 +264,89 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
             return metric.Dimensions.find((dimension) => dimension.Name === 'Operation')?.Value;
           });
         expect(operations.sort()).toEqual([...storeOperations].sort());
+      }
+    });
+
+    it.each([
+      ['verify-customer-errors', 'VerifyCustomerLive'],
+      ['resend-verification-errors', 'ResendVerificationLive'],
+    ])('watch %s on the function’s alias', (suffix, aliasConstructId) => {
+      const [, alarm] = alarmNamed(suffix);
+      const aliasId = logicalIdOf(
+        synthesized.template.findResources('AWS::Lambda::Alias') as Resources,
+        aliasConstructId,
+      );
+      const aliases = synthesized.template.findResources('AWS::Lambda::Alias') as Resources;
+      const functionRef = aliases[aliasId]?.Properties.FunctionName;
+      expect(alarm.Properties).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 1 });
+      expect(alarm.Properties.Dimensions).toContainEqual({
+        Name: 'Resource',
+        Value: { 'Fn::Join': ['', [functionRef, ':live']] },
+      });
+    });
+
+    it('watch the change queue’s oldest message, both dead-letter queues and the pipe’s failures', () => {
+      const queues = synthesized.template.findResources('AWS::SQS::Queue') as Resources;
+      const queueId = onlyLogicalId(
+        Object.fromEntries(Object.entries(queues).filter(([, queue]) => queue.Properties.RedrivePolicy)),
+      );
+      const redrive = queues[queueId]?.Properties.RedrivePolicy as {
+        deadLetterTargetArn: { 'Fn::GetAtt': [string] };
+      };
+      const deadLetterId = redrive.deadLetterTargetArn['Fn::GetAtt'][0];
+      const pipes = synthesized.template.findResources('AWS::Pipes::Pipe') as Resources;
+      const pipe = pipes[onlyLogicalId(pipes)]?.Properties as {
+        Name: string;
+        SourceParameters: {
+          DynamoDBStreamParameters: { DeadLetterConfig: { Arn: { 'Fn::GetAtt': [string] } } };
+        };
+      };
+      const pipeDeadLetterId =
+        pipe.SourceParameters.DynamoDBStreamParameters.DeadLetterConfig.Arn['Fn::GetAtt'][0];
+
+      const [, age] = alarmNamed('mail-queue-age');
+      expect(age.Properties).toMatchObject({
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateAgeOfOldestMessage',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+        Threshold: 900,
+      });
+      for (const [suffix, id] of [
+        ['mail-dead-letters', deadLetterId],
+        ['pipe-dead-letters', pipeDeadLetterId],
+      ] as const) {
+        const [, alarm] = alarmNamed(suffix);
+        expect(alarm.Properties).toMatchObject({
+          Namespace: 'AWS/SQS',
+          MetricName: 'ApproximateNumberOfMessagesVisible',
+          Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [id, 'QueueName'] } }],
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
+      }
+      const [, pipeFailures] = alarmNamed('pipe-failures');
+      expect(pipeFailures.Properties).toMatchObject({
+        Namespace: 'AWS/EventBridge/Pipes',
+        MetricName: 'ExecutionFailed',
+        Dimensions: [{ Name: 'PipeName', Value: pipe.Name }],
+        Statistic: 'Sum',
+        Threshold: 1,
+      });
+    });
+
+    it('watch SES’s bounce rate at 5% and complaint rate at 0.1%, where AWS reviews an account', () => {
+      for (const [suffix, metricName, threshold] of [
+        ['mail-bounce-rate', 'Reputation.BounceRate', 0.05],
+        ['mail-complaint-rate', 'Reputation.ComplaintRate', 0.001],
+      ] as const) {
+        const [, alarm] = alarmNamed(suffix);
+        expect(alarm.Properties).toMatchObject({
+          Namespace: 'AWS/SES',
+          MetricName: metricName,
+          Statistic: 'Maximum',
+          Threshold: threshold,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        });
       }
     });
 
@@ -312,19 +418,42 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
       }
       expect(body.includes('AWS/WAFV2')).toBe(config.webAcl !== undefined);
     });
+
+    it('graphs the mails sent and failed, and the change queue', () => {
+      const dashboards = synthesized.template.findResources('AWS::CloudWatch::Dashboard') as Resources;
+      const body = textOf(dashboards[onlyLogicalId(dashboards)]?.Properties.DashboardBody);
+      for (const shown of [
+        'Mails: sent, delivered, delayed',
+        'Mails failed: bounced, complained, rejected, dead letters',
+        'Change queue: waiting, oldest (s), pipe failures',
+        '\\"AWS/SES\\",\\"Send\\",\\"ses:configuration-set\\"',
+        '\\"AWS/SES\\",\\"Bounce\\",\\"ses:configuration-set\\"',
+        '\\"AWS/SES\\",\\"Complaint\\",\\"ses:configuration-set\\"',
+        'ApproximateAgeOfOldestMessage',
+        'ApproximateNumberOfMessagesVisible',
+        '\\"AWS/EventBridge/Pipes\\",\\"ExecutionFailed\\"',
+      ]) {
+        expect(body).toContain(shown);
+      }
+    });
   });
 
   describe('the deployment', () => {
     it('points the API at the alias `live`, which CloudFormation moves only through CodeDeploy', () => {
       const aliases = synthesized.template.findResources('AWS::Lambda::Alias') as Resources;
-      const alias = aliases[onlyLogicalId(aliases)];
-      expect(alias?.Properties.Name).toBe('live');
-      expect(alias?.UpdatePolicy).toMatchObject({ CodeDeployLambdaAliasUpdate: expect.any(Object) });
-      synthesized.template.resourcePropertiesCountIs(
-        'AWS::Lambda::Permission',
-        { FunctionName: { Ref: onlyLogicalId(aliases) } },
-        2,
-      );
+      for (const constructId of ['CreateCustomerLive', 'VerifyCustomerLive', 'ResendVerificationLive']) {
+        const aliasId = logicalIdOf(aliases, constructId);
+        expect(aliases[aliasId]?.Properties.Name).toBe('live');
+        expect(aliases[aliasId]?.UpdatePolicy).toMatchObject({
+          CodeDeployLambdaAliasUpdate: expect.any(Object),
+        });
+        // POST and every other method of its route.
+        synthesized.template.resourcePropertiesCountIs(
+          'AWS::Lambda::Permission',
+          { FunctionName: { Ref: aliasId } },
+          2,
+        );
+      }
     });
 
     it(`shifts traffic ${stage === 'prod' ? '10% for 5 minutes first' : 'all at once'}, rolling back when a release’s alarm fires`, () => {
@@ -342,6 +471,30 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
           Events: Match.arrayWith(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']),
         },
       });
+    });
+
+    it.each(['verify-customer', 'resend-verification'])(
+      `shifts %s's traffic as the signup's, rolling back on its errors or the API's 5xx rate`,
+      (name) => {
+        const releaseAlarms = [`${name}-errors`, 'api-5xx-rate'].map((suffix) => ({
+          Name: { Ref: alarmNamed(suffix)[0] },
+        }));
+        synthesized.template.hasResourceProperties('AWS::CodeDeploy::DeploymentGroup', {
+          DeploymentConfigName:
+            stage === 'prod'
+              ? 'CodeDeployDefault.LambdaCanary10Percent5Minutes'
+              : 'CodeDeployDefault.LambdaAllAtOnce',
+          AlarmConfiguration: { Enabled: true, Alarms: releaseAlarms },
+          AutoRollbackConfiguration: {
+            Enabled: true,
+            Events: Match.arrayWith(['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_ALARM']),
+          },
+        });
+      },
+    );
+
+    it('releases the change consumer without CodeDeploy: the queue keeps what a bad version fails', () => {
+      synthesized.template.resourceCountIs('AWS::CodeDeploy::DeploymentGroup', 3);
     });
   });
 
@@ -375,7 +528,20 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
         }
       });
 
-      it('runs account creation fraud prevention last, on the signup path, for JSON and form bodies', () => {
+      it('runs account creation fraud prevention last, on the signup path but not verify’s, for JSON and form bodies', () => {
+        // ACFP takes the creation path as a prefix; verify and resend create no account.
+        const notVerification = {
+          NotStatement: {
+            Statement: {
+              ByteMatchStatement: {
+                FieldToMatch: { UriPath: {} },
+                PositionalConstraint: 'STARTS_WITH',
+                SearchString: `/${stage}/api/v1/customers/verify`,
+                TextTransformations: [{ Priority: 0, Type: 'NONE' }],
+              },
+            },
+          },
+        };
         const acfp = managedGroup('AWSManagedRulesACFPRuleSet');
         expect(acfp).toHaveLength(2);
         const others = rules().filter((rule) => !acfp.includes(rule));
@@ -398,10 +564,17 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
               },
             ],
             ScopeDownStatement: {
-              ByteMatchStatement: expect.objectContaining({
-                FieldToMatch: { SingleHeader: { Name: 'content-type' } },
-                SearchString: 'application/json',
-              }),
+              AndStatement: {
+                Statements: [
+                  {
+                    ByteMatchStatement: expect.objectContaining({
+                      FieldToMatch: { SingleHeader: { Name: 'content-type' } },
+                      SearchString: 'application/json',
+                    }),
+                  },
+                  notVerification,
+                ],
+              },
             },
           }),
           expect.objectContaining({
@@ -418,9 +591,16 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
               },
             ],
             ScopeDownStatement: {
-              ByteMatchStatement: expect.objectContaining({
-                SearchString: 'application/x-www-form-urlencoded',
-              }),
+              AndStatement: {
+                Statements: [
+                  {
+                    ByteMatchStatement: expect.objectContaining({
+                      SearchString: 'application/x-www-form-urlencoded',
+                    }),
+                  },
+                  notVerification,
+                ],
+              },
             },
           }),
         ]);
