@@ -80,6 +80,17 @@ const commandsSentBy = async (name: FunctionName): Promise<Set<string>> => {
   );
 };
 
+/**
+ * Commands whose modules a function bundles but that it never sends, so its role is not granted them:
+ * the verify and resend stores read the customer items' module (`dynamodb/customers.ts`, whose
+ * requests module sends Get, Put and Update) for its attribute helpers; resend only renews a link,
+ * one conditional update. The store tests show which requests each use case makes.
+ */
+const bundledButNeverSent: Partial<Record<FunctionName, string[]>> = {
+  'verify-customer': ['PutCommand'],
+  'resend-verification': ['GetCommand', 'PutCommand', 'QueryCommand'],
+};
+
 let bundleDirectory: string;
 
 beforeAll(async () => {
@@ -160,7 +171,9 @@ describe.each(stageNames)('the %s stack', (stage) => {
 
   it.each(functionNames)('lets %s call every AWS action its sources send', async (name) => {
     const allowed = new Set(policyStatementsOf(name).flatMap(({ Action }) => Action));
+    const unsent = new Set(bundledButNeverSent[name] ?? []);
     for (const command of await commandsSentBy(name)) {
+      if (unsent.has(command)) continue;
       expect(allowed, command).toContain(actionOfCommand[command] ?? `unmapped ${command}`);
     }
   });
