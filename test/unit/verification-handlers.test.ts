@@ -261,6 +261,34 @@ describe('POST /api/v1/customers/verify/resend/', () => {
   });
 });
 
+describe('the signup under enumeration protection', () => {
+  it("answers 202 with the contract's words, counted as accepted, not as a rejection", async () => {
+    const recorded = recordingTelemetry();
+    const handler = createHandler({
+      signup: async () => ({ outcome: 'accepted' }),
+      idempotencyRecords: {
+        claim: async () => ({ state: 'claimed' }),
+        remember: async () => undefined,
+        forget: async () => undefined,
+      },
+      corsOrigins: [ALLOWED],
+      telemetry: recorded.telemetry,
+      timeoutEarlyInMillis: 0,
+    });
+
+    const answer = await invoke(handler, jsonPost({ email: 'john@example.com' }));
+
+    expect([answer.statusCode, answer.json]).toEqual([
+      202,
+      { detail: 'Check your inbox to finish signing up.' },
+    ]);
+    expect(recorded.lines.map((line) => [line.message, line.fields.outcome])).toEqual([
+      ['signup answered', 'accepted'],
+    ]);
+    expect(recorded.metrics).toEqual([{ name: 'SignupsAccepted', reason: undefined }]);
+  });
+});
+
 describe('the envelope of the verify and resend routes', () => {
   const routes = [
     ['verify', VERIFY, () => verifyHandler(verifyStandIn().verify)],
