@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the signup's performance budgets, measured side by side in one run on this
  * machine, after `npm run build`. Prints a table and writes bench/results.json, which git ignores
- * (BENCHMARKS.md is the record); exits with 1 when a budget does not hold. Every request goes to 127.0.0.1; a full run takes under a minute on two cores.
+ * (BENCHMARKS.md is the record); exits with 0 when every budget holds, else with 1 and one line per
+ * budget that does not. Every request goes to 127.0.0.1; a full run takes about 90 s on two cores.
  *
  * BENCH_SERVER_NODE_FLAGS passes Node flags to the local server, for instance
  * `--cpu-prof --cpu-prof-dir=/tmp/profiles` to see where a warm signup's time goes.
@@ -24,7 +25,7 @@ import { measureRejections, measureThroughput, measureWarmSignup } from './warm.
 const SAMPLES = {
   coldStartsPerSide: 31,
   profiledColdStarts: 5,
-  warmSignups: 30,
+  warmSignups: 50,
   warmSignupsAtProdCost: 12,
   rejectionsPerKind: 40,
   throughputSignups: 80,
@@ -49,6 +50,13 @@ if (!existsSync(deployedBundle)) {
   console.error(`${deployedBundle} is missing: run \`npm run build\` first.`);
   process.exit(1);
 }
+
+const [loadAtStart = 0] = loadavg();
+// Other processes on the cores slow every timing, the sums of several (the path beyond) most.
+if (loadAtStart > cpus().length)
+  console.error(
+    `bench: warning: load average ${round(loadAtStart, 1)} on ${cpus().length} cores: other processes share the CPU, every timing will be slower`,
+  );
 
 const work = await mkdtemp(join(tmpdir(), 'signup-bench-'));
 try {
@@ -175,9 +183,9 @@ try {
     },
     {
       what: `warm signup (cost ${WARM_BCRYPT_COST}), the path beyond the hash and the store's two requests`,
-      measured: `${alone.pathBeyondMs} ms: ${warm.signup.median} ms − ${warm.hashAlone.median} ms hash − ${alone.emailRead.median} ms e-mail read − ${alone.customerPut.median} ms customer put, each alone`,
+      measured: `${alone.pathBeyond.median} ms (p90 ${alone.pathBeyond.p90}): median of each sample's signup − hash − e-mail read − customer put, each alone (medians ${warm.signup.median}, ${warm.hashAlone.median}, ${alone.emailRead.median}, ${alone.customerPut.median} ms)`,
       budget: `≤ ${BUDGETS.pathBeyondHashAndStoreMs} ms`,
-      holds: alone.pathBeyondMs <= BUDGETS.pathBeyondHashAndStoreMs,
+      holds: alone.pathBeyond.median <= BUDGETS.pathBeyondHashAndStoreMs,
     },
     {
       what: `warm signup (cost ${WARM_BCRYPT_COST}), the store answering at once`,
@@ -230,6 +238,7 @@ try {
       platform: `${process.platform} ${process.arch}`,
       cpu: cpus()[0]?.model ?? 'unknown',
       cores: cpus().length,
+      loadAverageAtStart: round(loadAtStart, 2),
       loadAverageAtEnd: loadavg().map((load) => round(load, 2)),
     },
     samples: SAMPLES,
@@ -276,7 +285,10 @@ try {
   ];
   console.log([...table, ...breakdown].join('\n'));
   console.error(`bench: wrote ${resultsFile.pathname}`);
-  if (!budgets.every((row) => row.holds)) process.exitCode = 1;
+  const broken = budgets.filter((row) => !row.holds);
+  for (const row of broken)
+    console.error(`bench: budget not held: ${row.what}: ${row.measured} (budget ${row.budget})`);
+  if (broken.length > 0) process.exitCode = 1;
 } finally {
   await rm(work, { recursive: true, force: true });
 }

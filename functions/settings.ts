@@ -1,3 +1,5 @@
+import type { VerificationSettings } from './core/signup.ts';
+
 /** The function's settings, read once at start-up; a missing or malformed one fails loudly. */
 export interface Settings {
   tableName: string;
@@ -5,6 +7,14 @@ export interface Settings {
   /** A DynamoDB-compatible endpoint to use instead of AWS's (the local store). */
   dynamodbEndpoint: string | undefined;
   corsOrigins: string[];
+  /** `required`: a signup's account stays pending until its address is proven (the contract's issue 11). */
+  emailVerification: 'off' | 'required';
+  /** How long a pending account holds its address and slug. */
+  verificationTtlSeconds: number;
+  /** `on`: every valid signup is answered alike, whoever holds its address (needs verification required). */
+  enumerationProtection: 'off' | 'on';
+  /** The secret a link's token is derived with; set whenever verification is required. */
+  signupSecret: string | undefined;
 }
 
 /** A setting that cannot work, named, with what to do: its message is the one line a person reads. */
@@ -23,6 +33,10 @@ export const quoted = (value: string | undefined): string =>
   JSON.stringify(value !== undefined && value.length > 40 ? `${value.slice(0, 40)}…` : value);
 
 const DEFAULT_BCRYPT_COST = 12;
+/** Two days: a pending account holds its address and slug this long. */
+const DEFAULT_VERIFICATION_TTL_SECONDS = 172_800;
+/** The token is an HMAC-SHA256 under this secret: at least its 256 bits' worth of characters. */
+const MIN_SIGNUP_SECRET_LENGTH = 32;
 /** DynamoDB's own rule for table names. */
 const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
 
@@ -56,9 +70,81 @@ export const readSettings = (environment: NodeJS.ProcessEnv): Settings => {
     tableName,
     bcryptCost,
     dynamodbEndpoint,
+    ...readVerificationSettings(environment),
     corsOrigins: (environment.CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+  };
+};
+
+/** A setting that is one of a few words: its value, or the default when unset or empty. */
+const readChoice = <T extends string>(
+  environment: NodeJS.ProcessEnv,
+  name: string,
+  choices: readonly [T, ...T[]],
+): T => {
+  const value = environment[name] || choices[0];
+  const choice = choices.find((candidate) => candidate === value);
+  if (choice === undefined) {
+    throw new SettingError(
+      name,
+      `${name}=${quoted(value)} is not a choice: use ${choices.join(' or ')} (default ${choices[0]})`,
+    );
+  }
+  return choice;
+};
+
+const readVerificationSettings = (
+  environment: NodeJS.ProcessEnv,
+): Pick<
+  Settings,
+  'emailVerification' | 'verificationTtlSeconds' | 'enumerationProtection' | 'signupSecret'
+> => {
+  const emailVerification = readChoice(environment, 'EMAIL_VERIFICATION', ['off', 'required']);
+  const ttlText = environment.VERIFICATION_TTL_SECONDS || String(DEFAULT_VERIFICATION_TTL_SECONDS);
+  const verificationTtlSeconds = Number(ttlText);
+  if (!/^\d+$/.test(ttlText) || !Number.isSafeInteger(verificationTtlSeconds) || verificationTtlSeconds < 1) {
+    throw new SettingError(
+      'VERIFICATION_TTL_SECONDS',
+      `VERIFICATION_TTL_SECONDS=${quoted(ttlText)} is not a duration: use a positive whole number of seconds (default ${DEFAULT_VERIFICATION_TTL_SECONDS})`,
+    );
+  }
+  const enumerationProtection = readChoice(environment, 'ENUMERATION_PROTECTION', ['off', 'on']);
+  if (enumerationProtection === 'on' && emailVerification !== 'required') {
+    throw new SettingError(
+      'ENUMERATION_PROTECTION',
+      'ENUMERATION_PROTECTION=on needs EMAIL_VERIFICATION=required: only a mail can tell the owner of a taken address',
+    );
+  }
+  const signupSecret = environment.SIGNUP_SECRET || undefined;
+  if (signupSecret === undefined && emailVerification === 'required') {
+    throw new SettingError(
+      'SIGNUP_SECRET',
+      `SIGNUP_SECRET must be set when EMAIL_VERIFICATION=required: a random text of at least ${MIN_SIGNUP_SECRET_LENGTH} characters`,
+    );
+  }
+  // Never quoted: the message would show part of the secret.
+  if (signupSecret !== undefined && signupSecret.length < MIN_SIGNUP_SECRET_LENGTH) {
+    throw new SettingError(
+      'SIGNUP_SECRET',
+      `SIGNUP_SECRET is too short (${signupSecret.length} characters): use a random text of at least ${MIN_SIGNUP_SECRET_LENGTH}`,
+    );
+  }
+  return { emailVerification, verificationTtlSeconds, enumerationProtection, signupSecret };
+};
+
+/** What the use cases read of the verification settings: nothing while verification is off. */
+export const verificationSettingsOf = (settings: Settings): { verification?: VerificationSettings } => {
+  if (settings.emailVerification === 'off') return {};
+  if (settings.signupSecret === undefined) {
+    throw new SettingError('SIGNUP_SECRET', 'SIGNUP_SECRET must be set when EMAIL_VERIFICATION=required');
+  }
+  return {
+    verification: {
+      secret: settings.signupSecret,
+      ttlSeconds: settings.verificationTtlSeconds,
+      enumerationProtection: settings.enumerationProtection === 'on',
+    },
   };
 };

@@ -3,6 +3,7 @@ import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
+import { dirname, resolve } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -40,13 +41,37 @@ const errorCode = (error: unknown): string | undefined => {
 };
 
 /**
+ * `mkdir -p` one level at a time: Node's recursive mkdir retries forever where a directory exists
+ * but refuses new entries with ENOENT, as /proc does.
+ */
+const makeDirectories = (directory: string): void => {
+  const missing: string[] = [];
+  for (
+    let current = resolve(directory);
+    statSync(current, { throwIfNoEntry: false }) === undefined;
+    current = dirname(current)
+  ) {
+    missing.unshift(current);
+    if (dirname(current) === current) break;
+  }
+  for (const level of missing) {
+    try {
+      mkdirSync(level);
+    } catch (error) {
+      // Made by another process meanwhile: the checks after it say whether it is a directory.
+      if (errorCode(error) !== 'EEXIST') throw error;
+    }
+  }
+};
+
+/**
  * Makes `dataDir` ready for dynalite, or says in one line why it cannot be: dynalite itself opens
  * LevelDB in the background and answers every request "Database is closed" when that failed.
  */
 const prepareDataDir = async (dataDir: string): Promise<void> => {
   const refuse = (why: string) => new SettingError('DATA_DIR', `DATA_DIR=${dataDir} ${why}`);
   try {
-    mkdirSync(dataDir, { recursive: true });
+    makeDirectories(dataDir);
     accessSync(dataDir, constants.W_OK);
   } catch (error) {
     const code = errorCode(error);

@@ -7,11 +7,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { createSignupHandler, createTelemetry } from '../functions/create-customer/create-signup-handler.ts';
+import { createSignupHandler } from '../functions/create-customer/create-signup-handler.ts';
 import { createDynamoDbClient } from '../functions/dynamodb/client.ts';
 import { isStoreFault } from '../functions/dynamodb/faults.ts';
 import { TIMEOUT_EARLY_MS } from '../functions/http/post-route.ts';
+import { createTelemetry } from '../functions/http/telemetry.ts';
 import { quoted, readSettings, SettingError } from '../functions/settings.ts';
+import { createVerificationUseCases } from '../functions/verify-customer/use-cases.ts';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.ts';
 import { ensureTable, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { estimateHashMs, highestCostWithin } from './hash-time.ts';
@@ -153,6 +155,28 @@ const refuseSlowHash = (cost: number): void => {
   );
 };
 
+/** What in CORS_ORIGINS no browser's call from the page would match, said in one line; undefined when nothing. */
+const corsOriginsWarning = (
+  corsOrigins: readonly string[],
+  pageOrigin: string | undefined,
+): string | undefined => {
+  // A browser sends a bare origin: an entry with a path, a trailing slash or no scheme never matches.
+  const notOrigins = corsOrigins.filter((origin) => URL.parse(origin)?.origin !== origin);
+  const mistakes = [
+    ...(pageOrigin === undefined || corsOrigins.includes(pageOrigin)
+      ? []
+      : [
+          `leaves out the signup page's origin ${pageOrigin}: the page will not be able to call the API (add it, or unset CORS_ORIGINS)`,
+        ]),
+    ...(notOrigins.length === 0
+      ? []
+      : [
+          `${notOrigins.join(', ')} ${notOrigins.length === 1 ? 'is not an origin' : 'are not origins'} such as https://shop.example.com (no path, no trailing slash)`,
+        ]),
+  ];
+  return mistakes.length === 0 ? undefined : `Warning: CORS_ORIGINS ${mistakes.join('; ')}`;
+};
+
 /** The table, created unless it exists; a store that is not there, or refuses the name, is a setting's mistake. */
 const prepareTable = async (endpoint: string, tableName: string, external: boolean): Promise<void> => {
   const client = createDynamoDbClient({ endpoint });
@@ -194,20 +218,18 @@ const main = async () => {
     throw portRefused(error, port, pagePort);
   });
   const corsOrigins = process.env.CORS_ORIGINS === undefined ? webOrigin.origins : settings.corsOrigins;
-  const [pageOrigin] = webOrigin.origins;
-  if (pageOrigin !== undefined && !corsOrigins.includes(pageOrigin)) {
-    console.error(
-      `Warning: CORS_ORIGINS leaves out the signup page's origin ${pageOrigin}: the page will not be able to call the API (add it, or unset CORS_ORIGINS)`,
-    );
-  }
+  const warning = corsOriginsWarning(corsOrigins, webOrigin.origins[0]);
+  if (warning !== undefined) console.error(warning);
 
   const embedded = external ? undefined : await startEmbeddedDynamoDb({ dataDir });
   const endpoint = settings.dynamodbEndpoint ?? embedded?.endpoint ?? '';
   await prepareTable(endpoint, settings.tableName, external);
 
+  const storeSettings = { ...settings, dynamodbEndpoint: endpoint, corsOrigins };
   const api = serve(
     createLocalHandlers({
-      signup: createSignupHandler({ ...settings, dynamodbEndpoint: endpoint, corsOrigins }),
+      signup: createSignupHandler(storeSettings),
+      ...(settings.emailVerification === 'required' ? createVerificationUseCases(storeSettings) : {}),
       corsOrigins,
       telemetry: createTelemetry(),
     }),

@@ -16,3 +16,9 @@ export const verificationToken = (secret: string, nonce: string): string =>
 
 /** What the table stores and the verify route looks a token up by: its SHA-256, base64url. */
 export const tokenHash = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+/** A new link as the table keeps it: its nonce and its token's hash, never the token. */
+export const newVerificationLink = (secret: string): { tokenNonce: string; tokenHash: string } => {
+  const tokenNonce = newTokenNonce();
+  return { tokenNonce, tokenHash: tokenHash(verificationToken(secret, tokenNonce)) };
+};

@@ -1,5 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerStore } from '../core/customer-store.ts';
 import type { IdempotencyRecords } from '../core/idempotency-records.ts';
@@ -8,20 +6,11 @@ import { createSignup } from '../core/signup.ts';
 import { createDocumentClient } from '../dynamodb/client.ts';
 import { createDynamoDbCustomerStore } from '../dynamodb/customer-store.ts';
 import { createDynamoDbIdempotencyRecords } from '../dynamodb/idempotency-records.ts';
-import type { Telemetry } from '../http/telemetry.ts';
+import { createTelemetry } from '../http/telemetry.ts';
 import { createBcryptHasher } from '../passwords/bcrypt-hasher.ts';
 import { isCommonPassword } from '../passwords/common-passwords.ts';
-import type { Settings } from '../settings.ts';
+import { type Settings, verificationSettingsOf } from '../settings.ts';
 import { createHandler } from './handler.ts';
-
-const SERVICE_NAME = 'customer-signup';
-const METRICS_NAMESPACE = 'CustomerSignup';
-
-/** Powertools' logger and metrics, writing JSON lines to stdout: CloudWatch in Lambda, the terminal locally. */
-export const createTelemetry = (): Telemetry => ({
-  logger: new Logger({ serviceName: SERVICE_NAME }),
-  metrics: new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE }),
-});
 
 /** Made on first call, then kept. */
 const onFirstUse = <T>(create: () => T): (() => T) => {
@@ -53,6 +42,7 @@ export const createSignupHandler = (settings: Settings, db?: DynamoDBDocumentCli
     claimSlug: (slugBase, emailKey, signal) => customers().claimSlug(slugBase, emailKey, signal),
     abandonClaim: (claim, signal) => customers().abandonClaim(claim, signal),
     createCustomer: (customer, claim, signal) => customers().createCustomer(customer, claim, signal),
+    requestNotice: (request, signal) => customers().requestNotice(request, signal),
   };
   const idempotencyRecords: IdempotencyRecords = {
     claim: (request, inProgressMs) => keys().claim(request, inProgressMs),
@@ -66,6 +56,7 @@ export const createSignupHandler = (settings: Settings, db?: DynamoDBDocumentCli
       isCommonPassword,
       transliterate,
       now: () => new Date(),
+      ...verificationSettingsOf(settings),
     }),
     idempotencyRecords,
     corsOrigins: settings.corsOrigins,

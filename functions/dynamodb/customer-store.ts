@@ -1,5 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ClaimedSlug, CreateCustomerResult, CustomerStore } from '../core/customer-store.ts';
+import type {
+  ClaimedSlug,
+  CreateCustomerResult,
+  CustomerStore,
+  VerificationStore,
+} from '../core/customer-store.ts';
 import { StoreUnavailableError } from '../core/customer-store.ts';
 import { type CustomerItem, dynamoDbCustomers, toStoredCustomer } from './customers.ts';
 import { bestEffort, translateStoreFaults } from './faults.ts';
@@ -24,27 +29,34 @@ const reservationOf = (claim: ClaimedSlug): Reservation => {
 /**
  * The store on the customers table, with single-item conditional writes only (dynalite has no
  * transactions): a signup makes O(1) requests whatever the table holds (see the README's storage
- * section). Customers in `dynamodb-customers.ts`, slugs in `dynamodb-slug-reservations.ts`.
+ * section). Customers in `customers.ts`, slugs in `slug-reservations.ts`. `now` is the clock of
+ * reservations and of pending accounts' expiry.
  */
 export const createDynamoDbCustomerStore = (
   db: DynamoDBDocumentClient,
   tableName: string,
   { now = Date.now, reclaimAfterMs = RECLAIM_AFTER_MS }: Partial<SlugReservationOptions> = {},
-): CustomerStore => {
-  const customersFor = (signal?: AbortSignal) => dynamoDbCustomers(tableRequests(db, tableName, signal));
+): CustomerStore & VerificationStore => {
+  const customersFor = (signal?: AbortSignal) => dynamoDbCustomers(tableRequests(db, tableName, signal), now);
   return {
     findEmailHolder: (emailKey, keyedDigest, signal) =>
       translateStoreFaults(async () => {
-        const customer = await customersFor(signal).find(emailKey);
-        if (customer === undefined) return undefined;
+        const customers = customersFor(signal);
+        const customer = await customers.find(emailKey);
+        if (customer === undefined || customers.isExpired(customer)) return undefined;
         const own = keyedDigest !== undefined && customer.signup_request === keyedDigest;
+        // A pending account holds nothing, but a retry of its own request is told it was stored.
+        if (customer.is_active === false && !own) return undefined;
         return { keyedSignup: own ? toStoredCustomer(customer) : undefined };
       }),
 
     claimSlug: (slugBase, emailKey, signal) =>
       translateStoreFaults(async (): Promise<Reservation> => {
         const table = tableRequests(db, tableName, signal);
-        const reserve = dynamoDbSlugReservations(table, dynamoDbCustomers(table), { now, reclaimAfterMs });
+        const reserve = dynamoDbSlugReservations(table, dynamoDbCustomers(table, now), {
+          now,
+          reclaimAfterMs,
+        });
         return { ...(await reserve(slugBase, emailKey)), emailKey };
       }),
 
@@ -59,6 +71,8 @@ export const createDynamoDbCustomerStore = (
         const { slug, claimId, emailKey } = reservationOf(claim);
         if (emailKey !== customer.emailKey)
           throw new TypeError("the slug reservation is not for this customer's e-mail key");
+        const { pending } = customer;
+        const createdAt = now();
         const item: CustomerItem = {
           email: customer.email,
           first_name: customer.firstName,
@@ -68,10 +82,19 @@ export const createDynamoDbCustomerStore = (
           address: null,
           last_purchase_date: null,
           password: customer.passwordHash,
-          created_at: new Date(now()).toISOString(),
-          is_active: true,
+          created_at: new Date(createdAt).toISOString(),
+          is_active: pending === undefined,
           claim_id: claimId,
           ...(customer.keyedDigest === undefined ? {} : { signup_request: customer.keyedDigest }),
+          ...(pending === undefined
+            ? {}
+            : {
+                expires_at: createdAt + pending.pendingForMs,
+                token_nonce: pending.tokenNonce,
+                token_hash: pending.tokenHash,
+                token_issued_at: createdAt,
+                failed_attempts: 0,
+              }),
         };
         const put = await customersFor(signal).put(customer.emailKey, item);
         if (put === 'email-taken') return { ok: false, reason: 'email-taken' };
@@ -79,5 +102,20 @@ export const createDynamoDbCustomerStore = (
         if (put === 'revoked') throw new StoreUnavailableError('the slug reservation was reclaimed');
         return { ok: true, customer: toStoredCustomer(item) };
       }),
+
+    requestNotice: (request, signal) =>
+      translateStoreFaults(() => customersFor(signal).requestNotice(request)),
+
+    findAccountByTokenHash: (tokenHash, signal) =>
+      translateStoreFaults(() => customersFor(signal).findByTokenHash(tokenHash)),
+
+    recordWrongPassword: (account, signal) =>
+      translateStoreFaults(() => customersFor(signal).recordWrongPassword(account)),
+
+    activate: (account, maxFailedAttempts, signal) =>
+      translateStoreFaults(() => customersFor(signal).activate(account, maxFailedAttempts)),
+
+    renewLink: (emailKey, link, minIntervalMs, signal) =>
+      translateStoreFaults(() => customersFor(signal).renewLink(emailKey, link, minIntervalMs)),
   };
 };

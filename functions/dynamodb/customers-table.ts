@@ -9,6 +9,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * - `slug#<slug>`: the reservation of a slug; its conditional put is the slug uniqueness check.
  * - `slug-next#<base>`: the suffix counter of a slug base.
  * - `idempotency#…`: remembered answers to requests with an Idempotency-Key.
+ * - `mail-quota#<emailKey>#<YYYY-MM-DD>`: the verification mails sent to an address that day.
  */
 export const customersTable = {
   partitionKey: 'pk',
@@ -18,6 +19,7 @@ export const customersTable = {
     slug: 'slug#',
     slugCounter: 'slug-next#',
     idempotency: 'idempotency#',
+    mailQuota: 'mail-quota#',
   },
   /**
    * Only customer items carry `slug`, so the index holds exactly one item per customer. It projects
@@ -27,6 +29,14 @@ export const customersTable = {
     indexName: 'slug-index',
     partitionKey: 'slug',
     projectedAttributes: ['email', 'first_name', 'last_name', 'date_of_birth', 'created_at', 'is_active'],
+  },
+  /**
+   * Only customer items with a verification link carry `token_hash`: the verify route finds the
+   * account of a link by its token's hash. Keys only: the customer is then read from the table.
+   */
+  tokenIndex: {
+    indexName: 'token-index',
+    partitionKey: 'token_hash',
   },
   /** Epoch seconds after which DynamoDB may delete the item (idempotency records). */
   timeToLiveAttribute: 'expiration',
@@ -39,6 +49,7 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
   AttributeDefinitions: [
     { AttributeName: customersTable.partitionKey, AttributeType: 'S' },
     { AttributeName: customersTable.slugIndex.partitionKey, AttributeType: 'S' },
+    { AttributeName: customersTable.tokenIndex.partitionKey, AttributeType: 'S' },
   ],
   KeySchema: [{ AttributeName: customersTable.partitionKey, KeyType: 'HASH' }],
   GlobalSecondaryIndexes: [
@@ -49,6 +60,11 @@ export const createTableInput = (tableName: string): CreateTableCommandInput => 
         ProjectionType: 'INCLUDE',
         NonKeyAttributes: [...customersTable.slugIndex.projectedAttributes],
       },
+    },
+    {
+      IndexName: customersTable.tokenIndex.indexName,
+      KeySchema: [{ AttributeName: customersTable.tokenIndex.partitionKey, KeyType: 'HASH' }],
+      Projection: { ProjectionType: 'KEYS_ONLY' },
     },
   ],
 });

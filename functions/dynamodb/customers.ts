@@ -1,9 +1,15 @@
-import type { StoredCustomer } from '../core/customer-store.ts';
+import type {
+  AccountToVerify,
+  NoticeRequest,
+  StoredCustomer,
+  VerificationLink,
+} from '../core/customer-store.ts';
+import { customersTable } from './customers-table.ts';
 import type { TableRequests } from './table-requests.ts';
 
-export const customerKey = (emailKey: string): string => `customer#${emailKey}`;
+export const customerKey = (emailKey: string): string => `${customersTable.keyPrefixes.customer}${emailKey}`;
 
-/** The customer item, besides its key. */
+/** The customer item, besides its key and the `revoked_claims` that slug fencing keeps on it. */
 export interface CustomerItem {
   email: string;
   first_name: string;
@@ -19,16 +25,58 @@ export interface CustomerItem {
   claim_id: string;
   /** The keyed digest of its signup's request, if it had an Idempotency-Key: tells that request's retries. */
   signup_request?: string;
+  /** Pending accounts (verification required): epoch ms after which the account counts as absent. */
+  expires_at?: number;
+  /** Its link: the nonce the token is derived from, the token's hash, when it was made (epoch ms). */
+  token_nonce?: string;
+  token_hash?: string;
+  token_issued_at?: number;
+  /** Wrong passwords given with the current link. */
+  failed_attempts?: number;
+  /** The last notice asked for (someone tried to sign up with this verified address), and when. */
+  notice_nonce?: string;
+  notice_requested_at?: number;
 }
 
-/**
- * What a slug reservation of this e-mail key can still become: `stored` (its customer holds the slug),
- * `dead` (another reservation's customer holds the e-mail, or the reservation was revoked: it can never
- * store a customer), `open` (no customer yet: its signup may still be running).
- */
-export type ReservationFate = 'stored' | 'dead' | 'open';
+/** What a customer write sets besides `CustomerItem`'s required attributes: removed when the new one has none. */
+const OPTIONAL_ATTRIBUTES = [
+  'signup_request',
+  'expires_at',
+  'token_nonce',
+  'token_hash',
+  'token_issued_at',
+  'failed_attempts',
+  'notice_nonce',
+  'notice_requested_at',
+] as const satisfies readonly (keyof CustomerItem)[];
 
-/** The attributes of a customer item that answers and replays read: everything but the password. */
+/** Every attribute of a customer: what an expired pending account's revocation removes. */
+const PERSONAL_ATTRIBUTES = [
+  'email',
+  'first_name',
+  'last_name',
+  'slug',
+  'date_of_birth',
+  'address',
+  'last_purchase_date',
+  'password',
+  'created_at',
+  'is_active',
+  'claim_id',
+  ...OPTIONAL_ATTRIBUTES,
+] as const satisfies readonly (keyof CustomerItem)[];
+
+/**
+ * What a slug reservation of this e-mail key can still become: `stored` (its customer holds the slug
+ * for good), `pending` (its customer is a pending account: it may expire or be replaced), `expired`
+ * (its customer is a pending account past its time), `superseded` (another customer holds the
+ * e-mail: this reservation may still replace a pending one, so it is revoked before its slug is
+ * reused), `dead` (revoked: it can never store a customer), `open` (no customer yet: its signup may
+ * still be running).
+ */
+export type ReservationFate = 'stored' | 'pending' | 'expired' | 'superseded' | 'dead' | 'open';
+
+/** The attributes of a customer item that answers and replays read: everything but the password and the link. */
 const CUSTOMER_ATTRIBUTES = [
   'email',
   'first_name',
@@ -39,9 +87,12 @@ const CUSTOMER_ATTRIBUTES = [
   'is_active',
   'claim_id',
   'signup_request',
+  'expires_at',
 ] as const;
 
-export const toStoredCustomer = (item: Omit<CustomerItem, 'password'>): StoredCustomer => ({
+type FoundCustomer = Pick<CustomerItem, (typeof CUSTOMER_ATTRIBUTES)[number]>;
+
+export const toStoredCustomer = (item: FoundCustomer): StoredCustomer => ({
   email: item.email,
   firstName: item.first_name,
   lastName: item.last_name,
@@ -59,60 +110,255 @@ const isCustomer = (
 const revokedClaims = (item: Record<string, unknown> | undefined): ReadonlySet<unknown> =>
   item?.revoked_claims instanceof Set ? item.revoked_claims : new Set();
 
+const isPending = (item: Pick<CustomerItem, 'is_active'>): boolean => item.is_active === false;
+
+/** A pending account past its time counts as absent everywhere. */
+const isExpired = (item: Pick<CustomerItem, 'is_active' | 'expires_at'>, now: number): boolean =>
+  isPending(item) && (item.expires_at ?? 0) <= now;
+
+const names = (attributes: readonly string[], prefix: string) =>
+  Object.fromEntries(attributes.map((name, i) => [`#${prefix}${i}`, name]));
+
 /**
- * The customer items: `customer#<emailKey>`, one per e-mail key. Its conditional put is the only
+ * The customer items: `customer#<emailKey>`, one per e-mail key. Its conditional write is the only
  * authority on the e-mail, and it also fences slug reservations: a reservation that a later signup
- * reclaimed is revoked here first (`revoked_claims`, on an item that holds no customer yet), and a
- * customer can only be put under a reservation that is not revoked. So a signup paused for any time
- * cannot store its customer under a slug that was handed to another.
+ * reclaimed is revoked here first (`revoked_claims`, a set that every write of the item keeps), and a
+ * customer can only be written under a reservation that is not revoked. So a signup paused for any
+ * time cannot store its customer under a slug that was handed to another. A pending account
+ * (`is_active` false) holds its e-mail only until a new signup replaces it or it expires.
  */
-export const dynamoDbCustomers = (table: TableRequests) => ({
-  /** The customer of this e-mail key, without its password; undefined when the key is free. */
-  find: async (emailKey: string): Promise<Omit<CustomerItem, 'password'> | undefined> => {
-    const item = await table.get(customerKey(emailKey), CUSTOMER_ATTRIBUTES);
-    return isCustomer(item) ? item : undefined;
-  },
+export const dynamoDbCustomers = (table: TableRequests, now: () => number) => {
+  const revoke = async (emailKey: string, claimId: string): Promise<'stored' | 'pending' | 'dead'> => {
+    const key = customerKey(emailKey);
+    // A few rounds at most: each one that fails saw the item change under it.
+    for (let round = 0; round < 4; round += 1) {
+      // No customer, or another one (which this reservation could still replace if it is pending).
+      const revoked = await table.update(key, {
+        UpdateExpression: 'ADD #revoked :claimSet',
+        ConditionExpression: 'attribute_not_exists(#email) OR #claimId <> :claimId',
+        ExpressionAttributeNames: { '#revoked': 'revoked_claims', '#email': 'email', '#claimId': 'claim_id' },
+        ExpressionAttributeValues: { ':claimSet': new Set([claimId]), ':claimId': claimId },
+      });
+      if (revoked !== undefined) return 'dead';
+      // Its own customer: revoked only as a pending account past its time, whose personal data goes with it.
+      const expired = await table.update(key, {
+        UpdateExpression: `ADD #revoked :claimSet REMOVE ${PERSONAL_ATTRIBUTES.map((_, i) => `#p${i}`).join(', ')}`,
+        ConditionExpression: '#claimId = :claimId AND #active = :pending AND #expires < :now',
+        ExpressionAttributeNames: {
+          ...names(PERSONAL_ATTRIBUTES, 'p'),
+          '#revoked': 'revoked_claims',
+          '#claimId': 'claim_id',
+          '#active': 'is_active',
+          '#expires': 'expires_at',
+        },
+        ExpressionAttributeValues: {
+          ':claimSet': new Set([claimId]),
+          ':claimId': claimId,
+          ':pending': false,
+          ':now': now(),
+        },
+      });
+      if (expired !== undefined) return 'dead';
+      const item = await table.get(key, ['email', 'claim_id', 'is_active', 'expires_at']);
+      if (isCustomer(item) && item.claim_id === claimId && !isExpired(item, now())) {
+        return isPending(item) ? 'pending' : 'stored';
+      }
+    }
+    throw new Error('the customer item kept changing while a slug reservation was revoked');
+  };
 
-  /**
-   * Puts the customer unless the e-mail key has one or its reservation was revoked. A put whose
-   * answer was lost and whose SDK retry was refused finds its own write: `stored` all the same.
-   */
-  put: async (emailKey: string, item: CustomerItem): Promise<'stored' | 'email-taken' | 'revoked'> => {
-    const put = await table.put(customerKey(emailKey), item, {
-      expression:
-        'attribute_not_exists(#email) AND (attribute_not_exists(#revoked) OR NOT contains(#revoked, :claim))',
-      names: { '#revoked': 'revoked_claims', '#email': 'email' },
-      values: { ':claim': item.claim_id },
-    });
-    if (put) return 'stored';
-    const holder = await table.get(customerKey(emailKey), ['email', 'claim_id', 'revoked_claims']);
-    if (isCustomer(holder)) return holder.claim_id === item.claim_id ? 'stored' : 'email-taken';
-    return 'revoked';
-  },
+  return {
+    /** The customer of this e-mail key, without its password; undefined when the key is free. */
+    find: async (emailKey: string): Promise<FoundCustomer | undefined> => {
+      const item = await table.get(customerKey(emailKey), CUSTOMER_ATTRIBUTES);
+      return isCustomer(item) ? item : undefined;
+    },
 
-  /** Whether the customer of this e-mail key was stored under this reservation, with this slug. */
-  holds: async (emailKey: string, claimId: string, slug: string): Promise<boolean> => {
-    const item = await table.get(customerKey(emailKey), ['email', 'claim_id', 'slug']);
-    return isCustomer(item) && item.claim_id === claimId && item.slug === slug;
-  },
+    /** Whether the customer is a pending account past its time: absent, for every purpose. */
+    isExpired: (customer: Pick<CustomerItem, 'is_active' | 'expires_at'>): boolean =>
+      isExpired(customer, now()),
 
-  fate: async (emailKey: string, claimId: string): Promise<ReservationFate> => {
-    const item = await table.get(customerKey(emailKey), ['email', 'claim_id', 'revoked_claims']);
-    if (isCustomer(item)) return item.claim_id === claimId ? 'stored' : 'dead';
-    return revokedClaims(item).has(claimId) ? 'dead' : 'open';
-  },
+    /**
+     * Writes the customer unless the e-mail key has an active one or its reservation was revoked; a
+     * pending account is replaced (an update: the item's `revoked_claims` stays). A write whose
+     * answer was lost and whose SDK retry was refused finds its own write: `stored` all the same.
+     */
+    put: async (emailKey: string, item: CustomerItem): Promise<'stored' | 'email-taken' | 'revoked'> => {
+      const set = Object.keys(item).filter((name) => item[name as keyof CustomerItem] !== undefined);
+      const remove = OPTIONAL_ATTRIBUTES.filter((name) => item[name] === undefined);
+      const written = await table.update(customerKey(emailKey), {
+        UpdateExpression:
+          `SET ${set.map((_, i) => `#s${i} = :s${i}`).join(', ')}` +
+          (remove.length > 0 ? ` REMOVE ${remove.map((_, i) => `#r${i}`).join(', ')}` : ''),
+        ConditionExpression:
+          '(attribute_not_exists(#email) OR #active = :pending) AND ' +
+          '(attribute_not_exists(#revoked) OR NOT contains(#revoked, :claim))',
+        ExpressionAttributeNames: {
+          ...names(set, 's'),
+          ...names(remove, 'r'),
+          '#email': 'email',
+          '#active': 'is_active',
+          '#revoked': 'revoked_claims',
+        },
+        ExpressionAttributeValues: {
+          ...Object.fromEntries(set.map((name, i) => [`:s${i}`, item[name as keyof CustomerItem]])),
+          ':pending': false,
+          ':claim': item.claim_id,
+        },
+      });
+      if (written !== undefined) return 'stored';
+      const holder = await table.get(customerKey(emailKey), ['email', 'claim_id', 'is_active']);
+      if (isCustomer(holder) && holder.claim_id === item.claim_id) return 'stored';
+      // A pending holder would have been replaced: the reservation was revoked.
+      if (isCustomer(holder) && !isPending(holder)) return 'email-taken';
+      return 'revoked';
+    },
 
-  /** Makes sure the reservation can never store a customer, unless it already has. */
-  revoke: async (emailKey: string, claimId: string): Promise<'stored' | 'dead'> => {
-    const revoked = await table.update(customerKey(emailKey), {
-      UpdateExpression: 'ADD #revoked :claim',
-      ConditionExpression: 'attribute_not_exists(#email)',
-      ExpressionAttributeNames: { '#revoked': 'revoked_claims', '#email': 'email' },
-      ExpressionAttributeValues: { ':claim': new Set([claimId]) },
-    });
-    if (revoked !== undefined) return 'dead';
-    // A customer got there first: it holds the e-mail for good.
-    const item = await table.get(customerKey(emailKey), ['claim_id']);
-    return item?.claim_id === claimId ? 'stored' : 'dead';
-  },
-});
+    /** Whether the customer of this e-mail key was stored for good under this reservation, with this slug. */
+    holds: async (emailKey: string, claimId: string, slug: string): Promise<boolean> => {
+      const item = await table.get(customerKey(emailKey), ['email', 'claim_id', 'slug', 'is_active']);
+      return isCustomer(item) && item.claim_id === claimId && item.slug === slug && !isPending(item);
+    },
+
+    fate: async (emailKey: string, claimId: string): Promise<ReservationFate> => {
+      const item = await table.get(customerKey(emailKey), [
+        'email',
+        'claim_id',
+        'is_active',
+        'expires_at',
+        'revoked_claims',
+      ]);
+      if (revokedClaims(item).has(claimId)) return 'dead';
+      if (!isCustomer(item)) return 'open';
+      if (item.claim_id !== claimId) return 'superseded';
+      if (!isPending(item)) return 'stored';
+      return isExpired(item, now()) ? 'expired' : 'pending';
+    },
+
+    /**
+     * Makes sure the reservation can never store a customer, unless its customer holds the e-mail
+     * (active, or pending and unexpired). An expired pending account of it is removed, its
+     * reservation revoked with it.
+     */
+    revoke,
+
+    /** The account whose current link has this token hash, read strongly consistent after the index. */
+    findByTokenHash: async (tokenHash: string): Promise<AccountToVerify | undefined> => {
+      const keys = await table.queryKeys(
+        customersTable.tokenIndex.indexName,
+        customersTable.tokenIndex.partitionKey,
+        tokenHash,
+      );
+      for (const key of keys) {
+        const item = await table.get(key, [
+          ...CUSTOMER_ATTRIBUTES,
+          'password',
+          'token_hash',
+          'failed_attempts',
+        ]);
+        // The index lags the table: the link may have been replaced since.
+        if (!isCustomer(item) || item.token_hash !== tokenHash) continue;
+        return {
+          emailKey: key.slice(customersTable.keyPrefixes.customer.length),
+          claimId: item.claim_id,
+          tokenHash,
+          state: !isPending(item) ? 'active' : isExpired(item, now()) ? 'expired' : 'pending',
+          failedAttempts: item.failed_attempts ?? 0,
+          passwordHash: item.password,
+          customer: toStoredCustomer(item),
+        };
+      }
+      return undefined;
+    },
+
+    recordWrongPassword: async (account: AccountToVerify): Promise<void> => {
+      await table.update(customerKey(account.emailKey), {
+        UpdateExpression: 'ADD #failed :one',
+        ConditionExpression: '#claimId = :claimId AND #tokenHash = :tokenHash',
+        ExpressionAttributeNames: {
+          '#failed': 'failed_attempts',
+          '#claimId': 'claim_id',
+          '#tokenHash': 'token_hash',
+        },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':claimId': account.claimId,
+          ':tokenHash': account.tokenHash,
+        },
+      });
+    },
+
+    activate: async (
+      account: AccountToVerify,
+      maxFailedAttempts: number,
+    ): Promise<StoredCustomer | undefined> => {
+      const item = await table.update(customerKey(account.emailKey), {
+        UpdateExpression: 'SET #active = :active REMOVE #expires',
+        ConditionExpression:
+          '#claimId = :claimId AND #tokenHash = :tokenHash AND #failed < :maxFailed AND ' +
+          '(#active = :active OR #expires > :now)',
+        ExpressionAttributeNames: {
+          '#active': 'is_active',
+          '#expires': 'expires_at',
+          '#claimId': 'claim_id',
+          '#tokenHash': 'token_hash',
+          '#failed': 'failed_attempts',
+        },
+        ExpressionAttributeValues: {
+          ':active': true,
+          ':claimId': account.claimId,
+          ':tokenHash': account.tokenHash,
+          ':maxFailed': maxFailedAttempts,
+          ':now': now(),
+        },
+      });
+      return isCustomer(item) ? toStoredCustomer(item) : undefined;
+    },
+
+    renewLink: async (emailKey: string, link: VerificationLink, minIntervalMs: number): Promise<boolean> => {
+      const at = now();
+      const renewed = await table.update(customerKey(emailKey), {
+        UpdateExpression: 'SET #nonce = :nonce, #tokenHash = :tokenHash, #issuedAt = :now, #failed = :zero',
+        ConditionExpression: '#active = :pending AND #expires > :now AND #issuedAt < :renewableBefore',
+        ExpressionAttributeNames: {
+          '#nonce': 'token_nonce',
+          '#tokenHash': 'token_hash',
+          '#issuedAt': 'token_issued_at',
+          '#failed': 'failed_attempts',
+          '#active': 'is_active',
+          '#expires': 'expires_at',
+        },
+        ExpressionAttributeValues: {
+          ':nonce': link.tokenNonce,
+          ':tokenHash': link.tokenHash,
+          ':now': at,
+          ':zero': 0,
+          ':pending': false,
+          ':renewableBefore': at - minIntervalMs,
+        },
+      });
+      return renewed !== undefined;
+    },
+
+    requestNotice: async ({ emailKey, nonce, minIntervalMs }: NoticeRequest): Promise<boolean> => {
+      const at = now();
+      const requested = await table.update(customerKey(emailKey), {
+        UpdateExpression: 'SET #nonce = :nonce, #requestedAt = :now',
+        ConditionExpression:
+          '#active = :active AND (attribute_not_exists(#requestedAt) OR #requestedAt < :requestableBefore)',
+        ExpressionAttributeNames: {
+          '#nonce': 'notice_nonce',
+          '#requestedAt': 'notice_requested_at',
+          '#active': 'is_active',
+        },
+        ExpressionAttributeValues: {
+          ':nonce': nonce,
+          ':now': at,
+          ':active': true,
+          ':requestableBefore': at - minIntervalMs,
+        },
+      });
+      return requested !== undefined;
+    },
+  };
+};

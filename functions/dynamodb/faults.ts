@@ -1,34 +1,14 @@
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { StoreUnavailableError } from '../core/customer-store.ts';
 
-const STORE_FAULT_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'ServiceUnavailable',
-  'TimeoutError',
-]);
-const NETWORK_ERROR_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ECONNABORTED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-]);
-
-/** Whether DynamoDB (or the way to it) failed, rather than the request: unreachable, throttled, too slow. */
+/**
+ * Whether DynamoDB (or the way to it) failed, rather than the request: unreachable, throttled, too
+ * slow, or a server error. The SDK's own classification, the one its retries go by.
+ */
 export const isStoreFault = (error: unknown): boolean => {
   if (!(error instanceof Error)) return false;
-  const { code, $metadata } = error as { code?: unknown; $metadata?: { httpStatusCode?: number } };
-  return (
-    STORE_FAULT_NAMES.has(error.name) ||
-    (typeof code === 'string' && NETWORK_ERROR_CODES.has(code)) ||
-    ($metadata?.httpStatusCode ?? 0) >= 500
-  );
+  const sdkError = error as Parameters<typeof isTransientError>[0];
+  return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
 };
 
 /** Runs `work`, turning a fault of the store into `StoreUnavailableError` and letting anything else through. */

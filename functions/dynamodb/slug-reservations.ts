@@ -106,6 +106,7 @@ export const dynamoDbSlugReservations = (
     // and that signup's customer alone tells whether it is stored. If not, the long way below.
     const { previous } = counter;
     const onlyIndexBelow = index === counter.swept && index === counter.next - 1;
+    // `holds` answers for a customer stored for good: a pending account takes the long way.
     if (onlyIndexBelow && previous.email_key !== undefined && previous.claim_id !== undefined) {
       if (await customers.holds(previous.email_key, previous.claim_id, slug)) {
         await advanceSweep(slugBase, index);
@@ -122,15 +123,21 @@ export const dynamoDbSlugReservations = (
       if (now() - sweptAt < reclaimAfterMs) return 'wait';
       return (await reserve(slug, mine)) ? 'taken' : 'wait';
     }
-    let fate = await customers.fate(holder.email_key, holder.claim_id);
-    if (fate === 'open') {
+    const found = await customers.fate(holder.email_key, holder.claim_id);
+    if (found === 'open') {
       // Another signup of this very e-mail (a retry after a fault, a double submit) is not waited for:
       // only one of them can store the customer, and revoking leaves that to this one.
       const retry = holder.email_key === mine.email_key;
       if (!retry && now() - holder.claimed_at < reclaimAfterMs) return 'wait';
-      fate = await customers.revoke(holder.email_key, holder.claim_id);
     }
+    // Revoked first even when another customer holds the e-mail: the reservation could still replace a pending one.
+    const fate =
+      found === 'open' || found === 'superseded' || found === 'expired'
+        ? await customers.revoke(holder.email_key, holder.claim_id)
+        : found;
     if (fate === 'dead') return (await reserve(slug, mine, holder)) ? 'taken' : 'wait';
+    // A pending account may still expire or be replaced: `swept` stays, so a later signup looks again.
+    if (fate === 'pending') return 'pending';
     await advanceSweep(slugBase, index);
     return 'stored';
   };

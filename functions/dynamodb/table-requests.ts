@@ -2,6 +2,7 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
+  QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -25,7 +26,7 @@ export const isConditionalCheckFailed = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /**
- * The three single-item requests the store makes on the customers table, for one signup: once its
+ * The requests the store makes on the customers table, for one request of its own: once its
  * `signal` is aborted (its answer has gone out), no further request starts and those in flight are
  * cut off, so nothing is written after the answer.
  */
@@ -67,6 +68,22 @@ export const tableRequests = (db: DynamoDBDocumentClient, tableName: string, sig
         if (isConditionalCheckFailed(error)) return false;
         throw error;
       }
+    },
+
+    /** The partition keys of the items an index holds under `value` (an index read, eventually consistent). */
+    queryKeys: async (indexName: string, attribute: string, value: string): Promise<string[]> => {
+      signal?.throwIfAborted();
+      const { Items = [] } = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: indexName,
+          KeyConditionExpression: '#attribute = :value',
+          ExpressionAttributeNames: { '#attribute': attribute },
+          ExpressionAttributeValues: { ':value': value },
+        }),
+        options,
+      );
+      return Items.map((item) => item[PK]).filter((pk): pk is string => typeof pk === 'string');
     },
 
     /** Updates the item, returning all its attributes after the update; undefined if its condition fails. */

@@ -47,7 +47,12 @@ export const signupRequestSchema = {
  */
 export const requiredSignupFields = ['email', 'first_name', 'last_name', 'password', 'password2'] as const;
 
-/** What the validator checks: an API Gateway event whose parsed body is a JSON object (a dictionary). */
+/**
+ * What the validator checks: an API Gateway event whose parsed body is a JSON object (a dictionary),
+ * and no more: the contract answers a field's wrong type, length or format with that field's own
+ * message beside every other field's (Django REST framework's way), which a schema's first failure
+ * cannot give, so the rules in `core/rules/` check the fields.
+ */
 export const signupEventSchema = {
   type: 'object',
   required: ['body'],

@@ -1,5 +1,5 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { MetricUnit as MetricUnitName } from '@aws-lambda-powertools/metrics/types';
 import { StoreUnavailableError } from '../core/customer-store.ts';
 import type { ApiEvent, ApiMiddleware, ApiRequest } from './api-request.ts';
@@ -16,6 +16,8 @@ export interface Telemetry {
     addDimension(name: string, value: string): void;
     addMetric(name: string, unit: MetricUnitName, value: number): void;
     publishStoredMetrics(): void;
+    /** Powertools' `ColdStart` metric, on the first request of a process only. */
+    captureColdStartMetric(functionName?: string): void;
   };
 }
 
@@ -45,6 +47,15 @@ const routeTelemetry = {
     rejected: 'ResendsRejected',
   },
 } as const satisfies Record<keyof typeof routes, RouteTelemetry>;
+
+const SERVICE_NAME = 'customer-signup';
+const METRICS_NAMESPACE = 'CustomerSignup';
+
+/** Powertools' logger and metrics, writing JSON lines to stdout: CloudWatch in Lambda, the terminal locally. */
+export const createTelemetry = (): Telemetry => ({
+  logger: new Logger({ serviceName: SERVICE_NAME }),
+  metrics: new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE }),
+});
 
 /** Bcrypt hashes in any of their formats, kept out of logs whatever carries them. */
 const BCRYPT_HASH = /\$2[abxy]?\$\d{2}\$[./A-Za-z0-9]{53}/g;
@@ -120,6 +131,10 @@ const count = (metrics: Telemetry['metrics'], names: RouteTelemetry, outcome: Ou
 };
 
 /**
+ * Not Powertools' `logMetrics`/`injectLambdaContext` middlewares: both keep per-request state on the
+ * shared Logger and Metrics, which the concurrent requests of `npm start` would mix; each answer's
+ * line carries its own ids, and its metrics are flushed in the tick they are added.
+ *
  * Registered first, so that it sees every answer last, headers and all: one structured log line per
  * request (its ids, outcome, status, latency, masked e-mail; never a password or a hash) and the
  * metrics of its outcome. It also takes the outcome off the answer before it leaves.
@@ -158,6 +173,7 @@ export const telemetry = ({ logger, metrics }: Telemetry, route: keyof typeof ro
   return {
     before: (request) => {
       request.internal.startedAt = performance.now();
+      metrics.captureColdStartMetric(request.context.functionName);
     },
     after: record,
     onError: record,

@@ -8,13 +8,9 @@ let lines: string | undefined;
 
 /**
  * Whether the lower-cased, stripped password is on Django's common-password list (lower-case, one a
- * line, each stripped as Django strips it). The list is read on first use and kept for the life of
- * the process: a cold start that never checks a password never pays for it. It stays one string
- * with a newline on either side of every password: nothing is built per password (a Set of the
- * 19,727 took 7 ms to build and 1.4 MB of heap), and a lookup is one substring search of 160 kB,
- * tens of microseconds. Read synchronously: once per process, a tenth of a millisecond, in the
- * middle of the rules' synchronous check. Kept as text rather than Django's gzip: zlib's first
- * inflate costs a cold start 2 ms.
+ * line, stripped as Django strips it). Read on first use, so a cold start that checks no password
+ * never pays for it, and kept as one string searched for `\n<candidate>\n`: nothing is built per
+ * password (BENCHMARKS.md, steps 2 and 10).
  */
 export const isCommonPassword = (candidate: string): boolean => {
   lines ??= `\n${pythonStripLines(readFileSync(LIST_FILE, 'utf8'))}\n`;

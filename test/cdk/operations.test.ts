@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTelemetry } from '../../functions/create-customer/create-signup-handler.ts';
+import { createTelemetry } from '../../functions/http/telemetry.ts';
 import { storeOperations } from '../../lib/alarms.ts';
 import { signupMetrics } from '../../lib/dashboard.ts';
 import { tableGrants } from '../../lib/signup-function.ts';

@@ -187,8 +187,10 @@ describe('npm start on a DynamoDB that a test controls', () => {
 
     // Act: the store stops while the signups are in flight, then comes back; 503s are retried.
     const inFlight = emails.map((email) => postSignup(server.baseUrl, signupBody(email, 'Burst')));
+    // A busy machine may take seconds to store the first few: waitFor's 1 s default failed so.
     await vi.waitFor(async () => expect((await customerEmails()).length).toBeGreaterThanOrEqual(3), {
       interval: 2,
+      timeout: 15_000,
     });
     await stop();
     const firstAnswers = await Promise.all(inFlight);

@@ -162,6 +162,12 @@ describe.concurrent('npm start refuses a wrong setting in one line that names it
     expectRefusal(await npmStart({ DATA_DIR: join(file, 'data') }), 'DATA_DIR=');
   });
 
+  it('DATA_DIR in a directory that exists but takes no new directory (/proc)', async () => {
+    expect(expectRefusal(await npmStart({ DATA_DIR: '/proc/signup-data' }), 'DATA_DIR=')).toContain(
+      'cannot be written',
+    );
+  });
+
   it('DATA_DIR that cannot be written', async () => {
     // Prepare: a directory its user can read but not write; root may write anywhere, so root runs
     // the server as nobody, who needs a way in.
@@ -210,6 +216,21 @@ describe('npm start with CORS_ORIGINS that leaves out the signup page', () => {
       .split('\n')
       .find((line) => line.startsWith('Warning: CORS_ORIGINS'));
     expect(warning).toMatch(/signup page's origin http:\/\/127\.0\.0\.1:\d+: the page will not be able/);
+  });
+});
+
+describe('npm start with CORS_ORIGINS holding what is not an origin', () => {
+  it('says so in the same one warning line, since no browser sends such an Origin', async () => {
+    const server = await startLocalServer({ CORS_ORIGINS: 'https://shop.example.com/,shop.example.com' });
+    await server.stop();
+
+    const warnings = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('Warning:'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('the page will not be able to call the API');
+    expect(warnings[0]).toContain('https://shop.example.com/, shop.example.com are not origins');
   });
 });
 

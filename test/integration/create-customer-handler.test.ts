@@ -2,18 +2,25 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { PasswordHasher } from '../../functions/core/password-hasher.ts';
-import { createBcryptHasher } from '../../functions/passwords/bcrypt-hasher.ts';
 import { localContext } from '../../local/api-gateway-event.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
-import { contractCustomer, createTestHandler, validSignup } from '../support/signup-handler.ts';
+import {
+  cheapHasher,
+  contractCustomer,
+  createTestHandler,
+  invoke,
+  jsonPost,
+  type TestAnswer,
+  validSignup,
+} from '../support/signup-handler.ts';
 
 const db = await useEmbeddedTable({ freshTablePerTest: true });
 
 /** Counts the hashes made, to show that refused signups never pay for one. */
 let hashes = 0;
-const cheapHasher = createBcryptHasher(4);
 const countingHasher = (inner: PasswordHasher): PasswordHasher => ({
   prepare: () => inner.prepare(),
+  verify: (password, hash) => inner.verify(password, hash),
   hash: (password) => {
     hashes += 1;
     return inner.hash(password);
@@ -45,16 +52,15 @@ const exampleEvent = () => ({
   isBase64Encoded: false,
 });
 
+/** An answer whose JSON body the tests read fields of. */
+type Answer = TestAnswer & { json: Record<string, unknown> };
+
 const post = async (
   body: string | null,
   headers: Record<string, string> = { 'Content-Type': 'application/json' },
   method = 'POST',
   path = '/api/v1/customers/',
-) => {
-  const event = { httpMethod: method, path, headers, body, isBase64Encoded: false };
-  const response = await handler(event as never, localContext(10_000));
-  return { ...response, json: response.body ? JSON.parse(response.body) : undefined };
-};
+) => (await invoke(handler, { method, path, headers, body })) as Answer;
 const signUp = (fields: Record<string, unknown>) => post(JSON.stringify(fields));
 
 const storedItems = async () =>
@@ -151,7 +157,7 @@ describe('POST /api/v1/customers/', () => {
             first_name: first,
             last_name: last,
           })
-        ).json.slug,
+        ).json.slug as string,
       );
     }
     expect(slugs).toEqual(['john-doe', 'john-doe-2', 'john-doe-2-2', 'john-doe-3']);
@@ -261,7 +267,7 @@ describe('POST /api/v1/customers/', () => {
         },
       },
     });
-    const failed = await failing(exampleEvent() as never, localContext(10_000));
+    const failed = await invoke(failing, jsonPost(contractExample));
     const next = await signUp({ ...contractExample, email: 'next@example.com' });
 
     expect(failed.statusCode).toBe(500);

@@ -1,9 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import type { IdempotencyRecords } from '../../functions/core/idempotency-records.ts';
-import type { PasswordHasher } from '../../functions/core/password-hasher.ts';
 import { transliterate } from '../../functions/core/rules/transliterations.ts';
-import { createSignup } from '../../functions/core/signup.ts';
+import { createSignup, type SignupDependencies } from '../../functions/core/signup.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
 import { createDynamoDbCustomerStore } from '../../functions/dynamodb/customer-store.ts';
 import { createDynamoDbIdempotencyRecords } from '../../functions/dynamodb/idempotency-records.ts';
@@ -19,6 +18,7 @@ export const silentTelemetry = (): Telemetry => ({
     addDimension: () => undefined,
     addMetric: () => undefined,
     publishStoredMetrics: () => undefined,
+    captureColdStartMetric: () => undefined,
   },
 });
 
@@ -26,7 +26,7 @@ export interface TestHandlerOptions {
   documentClient: DynamoDBDocumentClient;
   tableName: string;
   telemetry?: Telemetry;
-  hasher?: PasswordHasher;
+  hasher?: SignupDependencies['hasher'];
   now?: () => Date;
   idempotencyRecords?: IdempotencyRecords;
   corsOrigins?: string[];
@@ -34,7 +34,7 @@ export interface TestHandlerOptions {
 }
 
 /** bcrypt at its cheapest cost, one hasher (and so its threads) for every handler of a test file. */
-const cheapHasher = createBcryptHasher(4);
+export const cheapHasher = createBcryptHasher(4);
 
 /** The signup handler as Lambda runs it, on the given table, with bcrypt at its cheapest cost. */
 export const createTestHandler = ({

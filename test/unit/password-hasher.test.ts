@@ -40,6 +40,32 @@ describe('the bcrypt hasher', () => {
     expect(await createBcryptHasher(4).hash('x')).toMatch(/^bcrypt\$\$2b\$04\$/);
   });
 
+  it('verifies a password against its stored hash on its threads, and nothing else', async () => {
+    const hasher = createBcryptHasher(4);
+    const stored = await hasher.hash('SecureP@ssw0rd123');
+    const long = 'a'.repeat(72);
+    const storedLong = await hasher.hash(long);
+
+    const checks = await Promise.all([
+      hasher.verify('SecureP@ssw0rd123', stored),
+      hasher.verify('SecureP@ssw0rd124', stored),
+      hasher.verify('SecureP@ssw0rd123', stored.slice('bcrypt$'.length)),
+      hasher.verify('SecureP@ssw0rd123', `pbkdf2_sha256$${stored}`),
+      hasher.verify('SecureP@ssw0rd123', 'bcrypt$$2b$04$short'),
+      hasher.verify(long, storedLong),
+      // bcrypt reads 72 bytes: a longer password must not pass for the hash of its start.
+      hasher.verify(`${long}b`, storedLong),
+    ]);
+
+    expect(checks).toEqual([true, false, false, false, false, true, false]);
+  });
+
+  it("verifies a hash Django's own bcrypt format holds, made by bcrypt elsewhere", async () => {
+    const made = `bcrypt$${bcrypt.hashSync('Éléonore-1990', 5)}`;
+
+    expect(await createBcryptHasher(4).verify('Éléonore-1990', made)).toBe(true);
+  });
+
   /** Runs `body` in a process of its own with a hasher at cost 8, and returns what it printed. */
   const runWithHasher = async (body: string): Promise<string[]> => {
     const script = `

@@ -78,6 +78,7 @@ const recordingTelemetry = () => {
       addMetric: (name) => {
         metrics.push({ name, reason });
       },
+      captureColdStartMetric: () => undefined,
       publishStoredMetrics: () => {
         reason = undefined;
       },
@@ -402,14 +403,14 @@ describe('the verify and resend routes under hostile input (fast-check)', () => 
     '%s: never a 5xx, always JSON, and its use case gets its own fields only',
     async (name, path, fields) => {
       const received: Record<string, unknown>[] = [];
-      const refuse = async (submitted: Record<string, unknown>) => {
+      const refuse = async <Errors>(submitted: Record<string, unknown>, errors: Errors) => {
         received.push(submitted);
-        return { outcome: 'invalid' as const, errors: { email: [messages.invalidEmail] } };
+        return { outcome: 'invalid' as const, errors };
       };
       const call =
         name === 'verify'
-          ? verifyHandler((submitted) => refuse(submitted))
-          : resendHandler((submitted) => refuse(submitted));
+          ? verifyHandler((submitted) => refuse(submitted, { token: [messages.linkInvalid] }))
+          : resendHandler((submitted) => refuse(submitted, { email: [messages.invalidEmail] }));
 
       await fc.assert(
         fc.asyncProperty(hostileRequests(), async (request) => {

@@ -6,7 +6,7 @@ import { messages } from './messages.ts';
 import { type PersonalAttribute, passwordProblems } from './password.ts';
 import { pythonStrip } from './python-text.ts';
 import { slugBase, type Transliterate } from './slug.ts';
-import { readTextField } from './text-field.ts';
+import { type FieldResult, readTextField } from './text-field.ts';
 
 export const signupFields = [
   'email',
@@ -17,7 +17,8 @@ export const signupFields = [
   'date_of_birth',
 ] as const;
 export type SignupField = (typeof signupFields)[number];
-export type FieldErrors = Partial<Record<SignupField, string[]>>;
+/** Each field's messages; the signup's fields unless told otherwise. */
+export type FieldErrors<Field extends string = SignupField> = Partial<Record<Field, string[]>>;
 
 /**
  * The submitted fields as parsed: strings, booleans, null, arrays, objects, and numbers as
@@ -55,18 +56,24 @@ export interface SignupRules {
 /** The submitted text of an attribute the password must not resemble, as Django reads it: stripped, or nothing. */
 const submittedText = (value: unknown): string => (typeof value === 'string' ? pythonStrip(value) : '');
 
-/** Every field rule of the contract; the e-mail's being taken is for the caller to add. */
-export const checkSignup = (submitted: SubmittedFields, rules: SignupRules): SignupCheck => {
-  const errors: FieldErrors = {};
-
-  const emailField = readTextField(submitted.email, {
+/** The e-mail field's rule: the address as stored and returned (domain lower-cased), or its messages. */
+export const readEmail = (submitted: unknown): FieldResult<string> => {
+  const field = readTextField(submitted, {
     trim: true,
     maxLength: limits.emailMaxLength,
     notTextMessage: messages.invalidEmail,
     validators: [(text) => (isValidEmail(text) ? undefined : messages.invalidEmail)],
   });
+  return field.ok ? { ok: true, value: normalizeEmail(field.value) } : field;
+};
+
+/** Every field rule of the contract; the e-mail's being taken is for the caller to add. */
+export const checkSignup = (submitted: SubmittedFields, rules: SignupRules): SignupCheck => {
+  const errors: FieldErrors = {};
+
+  const emailField = readEmail(submitted.email);
   if (!emailField.ok) errors.email = emailField.errors;
-  const email = emailField.ok ? normalizeEmail(emailField.value) : undefined;
+  const email = emailField.ok ? emailField.value : undefined;
 
   const firstName = readTextField(submitted.first_name, { trim: true, maxLength: limits.nameMaxLength });
   if (!firstName.ok) errors.first_name = firstName.errors;
