@@ -213,7 +213,7 @@ const main = async () => {
   const webOrigin = await startWebOrigin({
     port: pagePort,
     customersUrl: customersUrl.promise,
-    emailVerification: process.env.EMAIL_VERIFICATION === 'required' ? 'required' : 'off',
+    emailVerification: settings.emailVerification,
   }).catch((error: unknown) => {
     throw portRefused(error, port, pagePort);
   });
