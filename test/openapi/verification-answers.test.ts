@@ -12,11 +12,11 @@ const options = { corsOrigins: [], telemetry: silentTelemetry(), timeoutEarlyInM
 /** Each answer the verify route gives, from a use case that answers it. */
 const verifyAnswers: [string, VerificationOutcome][] = [
   ['verified', { outcome: 'verified', customer: contractCustomer }],
-  ['a dead link', { outcome: 'invalid', errors: { token: [messages.linkInvalid] } as never }],
+  ['a dead link', { outcome: 'invalid', errors: { token: [messages.linkInvalid] } }],
   ['a wrong password', { outcome: 'invalid', errors: { password: [messages.wrongPassword] } }],
   [
     'missing fields',
-    { outcome: 'invalid', errors: { token: [messages.required], password: [messages.required] } as never },
+    { outcome: 'invalid', errors: { token: [messages.required], password: [messages.required] } },
   ],
 ];
 
