@@ -40,7 +40,8 @@ const MIN_SIGNUP_SECRET_LENGTH = 32;
 /** DynamoDB's own rule for table names. */
 const TABLE_NAME_PATTERN = /^[A-Za-z0-9_.-]{3,255}$/;
 
-export const readSettings = (environment: NodeJS.ProcessEnv): Settings => {
+/** TABLE_NAME, which every function reads. */
+export const readTableName = (environment: NodeJS.ProcessEnv): string => {
   const tableName = environment.TABLE_NAME;
   if (!tableName)
     throw new SettingError('TABLE_NAME', 'TABLE_NAME must be set: the name of the customers table');
@@ -50,6 +51,30 @@ export const readSettings = (environment: NodeJS.ProcessEnv): Settings => {
       `TABLE_NAME=${quoted(tableName)} is a name DynamoDB refuses: use 3 to 255 letters, digits, '_', '-' or '.'`,
     );
   }
+  return tableName;
+};
+
+/** SIGNUP_SECRET, which links are derived with; undefined when unset and not `required`. */
+export const readSignupSecret = (environment: NodeJS.ProcessEnv, why?: string): string | undefined => {
+  const signupSecret = environment.SIGNUP_SECRET || undefined;
+  if (signupSecret === undefined && why !== undefined) {
+    throw new SettingError(
+      'SIGNUP_SECRET',
+      `SIGNUP_SECRET must be set ${why}: a random text of at least ${MIN_SIGNUP_SECRET_LENGTH} characters`,
+    );
+  }
+  // Never quoted: the message would show part of the secret.
+  if (signupSecret !== undefined && signupSecret.length < MIN_SIGNUP_SECRET_LENGTH) {
+    throw new SettingError(
+      'SIGNUP_SECRET',
+      `SIGNUP_SECRET is too short (${signupSecret.length} characters): use a random text of at least ${MIN_SIGNUP_SECRET_LENGTH}`,
+    );
+  }
+  return signupSecret;
+};
+
+export const readSettings = (environment: NodeJS.ProcessEnv): Settings => {
+  const tableName = readTableName(environment);
   const costText = environment.BCRYPT_COST ?? String(DEFAULT_BCRYPT_COST);
   const bcryptCost = Number(costText);
   // bcrypt accepts costs 4 to 31.
@@ -117,20 +142,10 @@ const readVerificationSettings = (
       'ENUMERATION_PROTECTION=on needs EMAIL_VERIFICATION=required: only a mail can tell the owner of a taken address',
     );
   }
-  const signupSecret = environment.SIGNUP_SECRET || undefined;
-  if (signupSecret === undefined && emailVerification === 'required') {
-    throw new SettingError(
-      'SIGNUP_SECRET',
-      `SIGNUP_SECRET must be set when EMAIL_VERIFICATION=required: a random text of at least ${MIN_SIGNUP_SECRET_LENGTH} characters`,
-    );
-  }
-  // Never quoted: the message would show part of the secret.
-  if (signupSecret !== undefined && signupSecret.length < MIN_SIGNUP_SECRET_LENGTH) {
-    throw new SettingError(
-      'SIGNUP_SECRET',
-      `SIGNUP_SECRET is too short (${signupSecret.length} characters): use a random text of at least ${MIN_SIGNUP_SECRET_LENGTH}`,
-    );
-  }
+  const signupSecret = readSignupSecret(
+    environment,
+    emailVerification === 'required' ? 'when EMAIL_VERIFICATION=required' : undefined,
+  );
   return { emailVerification, verificationTtlSeconds, enumerationProtection, signupSecret };
 };
 

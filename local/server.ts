@@ -18,6 +18,9 @@ import { localContext, toApiGatewayEvent } from './api-gateway-event.ts';
 import { ensureTable, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { estimateHashMs, highestCostWithin } from './hash-time.ts';
 import { createLocalHandlers, type Handler } from './local-handlers.ts';
+import { startLocalInbox } from './local-inbox.ts';
+import { localMailSettings, startLocalMail } from './local-mail.ts';
+import { localSignupSecret } from './signup-secret.ts';
 import { startWebOrigin, withOpenApiDocument } from './web-origin.ts';
 
 /** The deployed function's timeout: the local run keeps the same time budget. */
@@ -107,27 +110,32 @@ const serve = (handler: Handler) => {
   return { listener, answered: () => Promise.allSettled(inFlight) };
 };
 
-/** PORT as a number; the page takes the next port, so the last port is not one. */
+/** PORT as a number; the page and the local inbox take the next two ports, so the last two ports are not one. */
 const readPort = (text: string | undefined): number => {
   const port = Number(text ?? DEFAULT_PORT);
-  if (!/^\d+$/.test(text ?? String(DEFAULT_PORT)) || port > 65_534) {
+  if (!/^\d+$/.test(text ?? String(DEFAULT_PORT)) || port > 65_533) {
     throw new SettingError(
       'PORT',
-      `PORT=${quoted(text)} is not a port: use a number from 1 to 65534 (the signup page takes PORT+1), or 0 for any free ports`,
+      `PORT=${quoted(text)} is not a port: use a number from 1 to 65533 (the signup page takes PORT+1, the local inbox PORT+2), or 0 for any free ports`,
     );
   }
   return port;
 };
 
-/** Why `port` cannot be listened on, as a mistake of PORT: the page's port is PORT+1, which the user never set. */
+/** What takes each port after PORT, which the user never set. */
+const portTakers = ['the signup page takes (PORT+1)', 'the local inbox takes (PORT+2)'] as const;
+
+/** Why `port` cannot be listened on, as a mistake of PORT: the page's port is PORT+1, the inbox's PORT+2. */
 const portRefused = (error: unknown, port: number, listening: number): Error => {
   const code = (error as { code?: unknown }).code;
   const which =
-    listening === port ? `port ${port}` : `port ${listening}, which the signup page takes (PORT+1),`;
+    listening === port ? `port ${port}` : `port ${listening}, which ${portTakers[listening - port - 1]},`;
+  const freeToo =
+    listening === port + 1 ? 'whose next port is free too' : 'whose next two ports are free too';
   if (code === 'EADDRINUSE') {
     return new SettingError(
       'PORT',
-      `PORT=${port}: ${which} is in use (another npm start?): ${listening === port ? 'set PORT to a free port' : 'choose a PORT whose next port is free too'}`,
+      `PORT=${port}: ${which} is in use (another npm start?): ${listening === port ? 'set PORT to a free port' : `choose a PORT ${freeToo}`}`,
     );
   }
   if (code === 'EACCES') {
@@ -201,11 +209,19 @@ const prepareTable = async (endpoint: string, tableName: string, external: boole
 
 const main = async () => {
   const port = readPort(process.env.PORT || undefined);
+  const dataDir = resolve(process.env.DATA_DIR || '.data');
+  // Kept in DATA_DIR: links mailed before a restart work after it.
+  const signupSecret = localSignupSecret(process.env, dataDir);
   // Every setting is checked before anything starts.
-  const settings = readSettings({ ...process.env, TABLE_NAME: process.env.TABLE_NAME || 'customers' });
+  const settings = readSettings({
+    ...process.env,
+    TABLE_NAME: process.env.TABLE_NAME || 'customers',
+    SIGNUP_SECRET: signupSecret,
+  });
   refuseSlowHash(settings.bcryptCost);
   const external = settings.dynamodbEndpoint !== undefined;
-  const dataDir = resolve(process.env.DATA_DIR || '.data');
+  const mailContext = { tableName: settings.tableName, signupSecret };
+  localMailSettings(process.env, { ...mailContext, dynamodbEndpoint: settings.dynamodbEndpoint ?? '' });
 
   // The signup page on the next port (PORT=0: any free one): an origin the API allows unless told otherwise.
   const customersUrl = Promise.withResolvers<string>();
@@ -217,6 +233,13 @@ const main = async () => {
   }).catch((error: unknown) => {
     throw portRefused(error, port, pagePort);
   });
+  // The local inbox on the port after the page's, unless SES_ENDPOINT names another SES endpoint.
+  const inboxPort = port === 0 ? 0 : port + 2;
+  const inbox = process.env.SES_ENDPOINT
+    ? undefined
+    : await startLocalInbox(inboxPort).catch((error: unknown) => {
+        throw portRefused(error, port, inboxPort);
+      });
   const corsOrigins = process.env.CORS_ORIGINS === undefined ? webOrigin.origins : settings.corsOrigins;
   const warning = corsOriginsWarning(corsOrigins, webOrigin.origins[0]);
   if (warning !== undefined) console.error(warning);
@@ -225,11 +248,24 @@ const main = async () => {
   const endpoint = settings.dynamodbEndpoint ?? embedded?.endpoint ?? '';
   await prepareTable(endpoint, settings.tableName, external);
 
+  const mail = startLocalMail(
+    localMailSettings(process.env, {
+      ...mailContext,
+      dynamodbEndpoint: endpoint,
+      sesEndpoint: inbox?.url,
+      verifyUrl: `${webOrigin.url.replace(/\/$/, '')}/verify`,
+    }),
+    endpoint,
+  );
+
   const storeSettings = { ...settings, dynamodbEndpoint: endpoint, corsOrigins };
   const api = serve(
     createLocalHandlers({
-      signup: createSignupHandler(storeSettings),
-      ...(settings.emailVerification === 'required' ? createVerificationUseCases(storeSettings) : {}),
+      // Through the relay's client: every customer write reaches the mailer, as the stream does in AWS.
+      signup: createSignupHandler(storeSettings, mail.documentClient),
+      ...(settings.emailVerification === 'required'
+        ? createVerificationUseCases(storeSettings, mail.documentClient)
+        : {}),
       corsOrigins,
       telemetry: createTelemetry(),
     }),
@@ -240,6 +276,7 @@ const main = async () => {
   });
   customersUrl.resolve(`http://127.0.0.1:${boundPort}/api/v1/customers/`);
   console.log(`Signup page: ${webOrigin.url}`);
+  console.log(inbox ? `Mail: local inbox ${inbox.url}/` : `Mail: ${process.env.SES_ENDPOINT}`);
   console.log(`OpenAPI reference: http://127.0.0.1:${boundPort}/openapi.json`);
   console.log(`Signup API: http://127.0.0.1:${boundPort}/api/v1/customers/`);
   console.log(embedded ? `Store: embedded DynamoDB in ${dataDir} on ${endpoint}` : `Store: ${endpoint}`);
@@ -251,6 +288,7 @@ const main = async () => {
     await api.answered();
     server.closeAllConnections();
     await webOrigin.close();
+    await inbox?.close();
     // Closing dynalite writes LevelDB out: the next start on the same DATA_DIR knows every customer.
     await embedded?.close();
     process.exit(0);

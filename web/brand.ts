@@ -1,12 +1,6 @@
-/**
- * The product the signup page belongs to, set here and nowhere else: its name, its logo (a file in
- * web/, served beside the page) and where customers who already have an account sign in.
- */
-export const brand = {
-  productName: 'Northwind Market',
-  logoFile: 'logo.svg',
-  signInUrl: '/sign-in',
-} as const;
+import { brand } from '../functions/core/brand.ts';
+
+export { brand };
 
 const htmlEscapes: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (character) => htmlEscapes[character] ?? '');

@@ -35,11 +35,14 @@ export const MAX_FAILED_ATTEMPTS = 5;
 /** At most one new link a minute per address. */
 export const RESEND_INTERVAL_MS = 60 * 1000;
 
-const invalidLink: VerificationOutcome = { outcome: 'invalid', errors: { token: [messages.linkInvalid] } };
-const wrongPassword: VerificationOutcome = {
+const invalidLink = (): VerificationOutcome => ({
+  outcome: 'invalid',
+  errors: { token: [messages.linkInvalid] },
+});
+const wrongPassword = (): VerificationOutcome => ({
   outcome: 'invalid',
   errors: { password: [messages.wrongPassword] },
-};
+});
 
 export interface VerificationDependencies {
   store: VerificationStore;
@@ -63,17 +66,17 @@ export const createVerification =
       return { outcome: 'invalid', errors };
     }
     const account = await store.findAccountByTokenHash(tokenHash(token.value), signal);
-    if (account === undefined || account.state === 'expired') return invalidLink;
-    if (account.failedAttempts >= MAX_FAILED_ATTEMPTS) return invalidLink;
+    if (account === undefined || account.state === 'expired') return invalidLink();
+    if (account.failedAttempts >= MAX_FAILED_ATTEMPTS) return invalidLink();
     if (!(await hasher.verify(password.value, account.passwordHash))) {
       await store.recordWrongPassword(account, signal);
-      return wrongPassword;
+      return wrongPassword();
     }
     if (account.state === 'active')
       return { outcome: 'verified', customer: representCustomer(account.customer) };
     const activated = await store.activate(account, MAX_FAILED_ATTEMPTS, signal);
     // Replaced, expired or killed between the read and the write.
-    if (activated === undefined) return invalidLink;
+    if (activated === undefined) return invalidLink();
     return { outcome: 'verified', customer: representCustomer(activated) };
   };
 

@@ -1,10 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type {
-  ClaimedSlug,
-  CreateCustomerResult,
-  CustomerStore,
-  VerificationStore,
-} from '../core/customer-store.ts';
+import type { ClaimedSlug, CreateCustomerResult, CustomerStore } from '../core/customer-store.ts';
 import { StoreUnavailableError } from '../core/customer-store.ts';
 import { type CustomerItem, dynamoDbCustomers, toStoredCustomer } from './customers.ts';
 import { bestEffort, translateStoreFaults } from './faults.ts';
@@ -36,7 +31,7 @@ export const createDynamoDbCustomerStore = (
   db: DynamoDBDocumentClient,
   tableName: string,
   { now = Date.now, reclaimAfterMs = RECLAIM_AFTER_MS }: Partial<SlugReservationOptions> = {},
-): CustomerStore & VerificationStore => {
+): CustomerStore => {
   const customersFor = (signal?: AbortSignal) => dynamoDbCustomers(tableRequests(db, tableName, signal), now);
   return {
     findEmailHolder: (emailKey, keyedDigest, signal) =>
@@ -105,17 +100,5 @@ export const createDynamoDbCustomerStore = (
 
     requestNotice: (request, signal) =>
       translateStoreFaults(() => customersFor(signal).requestNotice(request)),
-
-    findAccountByTokenHash: (tokenHash, signal) =>
-      translateStoreFaults(() => customersFor(signal).findByTokenHash(tokenHash)),
-
-    recordWrongPassword: (account, signal) =>
-      translateStoreFaults(() => customersFor(signal).recordWrongPassword(account)),
-
-    activate: (account, maxFailedAttempts, signal) =>
-      translateStoreFaults(() => customersFor(signal).activate(account, maxFailedAttempts)),
-
-    renewLink: (emailKey, link, minIntervalMs, signal) =>
-      translateStoreFaults(() => customersFor(signal).renewLink(emailKey, link, minIntervalMs)),
   };
 };

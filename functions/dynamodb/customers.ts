@@ -1,9 +1,4 @@
-import type {
-  AccountToVerify,
-  NoticeRequest,
-  StoredCustomer,
-  VerificationLink,
-} from '../core/customer-store.ts';
+import type { NoticeRequest, StoredCustomer } from '../core/customer-store.ts';
 import { customersTable } from './customers-table.ts';
 import type { TableRequests } from './table-requests.ts';
 
@@ -77,7 +72,7 @@ const PERSONAL_ATTRIBUTES = [
 export type ReservationFate = 'stored' | 'pending' | 'expired' | 'superseded' | 'dead' | 'open';
 
 /** The attributes of a customer item that answers and replays read: everything but the password and the link. */
-const CUSTOMER_ATTRIBUTES = [
+export const CUSTOMER_ATTRIBUTES = [
   'email',
   'first_name',
   'last_name',
@@ -103,17 +98,17 @@ export const toStoredCustomer = (item: FoundCustomer): StoredCustomer => ({
 });
 
 /** A customer item holds `email`; the revocations that `revoke` leaves under a free e-mail key do not. */
-const isCustomer = (
+export const isCustomer = (
   item: Record<string, unknown> | undefined,
 ): item is Record<string, unknown> & CustomerItem => typeof item?.email === 'string';
 
 const revokedClaims = (item: Record<string, unknown> | undefined): ReadonlySet<unknown> =>
   item?.revoked_claims instanceof Set ? item.revoked_claims : new Set();
 
-const isPending = (item: Pick<CustomerItem, 'is_active'>): boolean => item.is_active === false;
+export const isPending = (item: Pick<CustomerItem, 'is_active'>): boolean => item.is_active === false;
 
 /** A pending account past its time counts as absent everywhere. */
-const isExpired = (item: Pick<CustomerItem, 'is_active' | 'expires_at'>, now: number): boolean =>
+export const isExpired = (item: Pick<CustomerItem, 'is_active' | 'expires_at'>, now: number): boolean =>
   isPending(item) && (item.expires_at ?? 0) <= now;
 
 const names = (attributes: readonly string[], prefix: string) =>
@@ -243,103 +238,6 @@ export const dynamoDbCustomers = (table: TableRequests, now: () => number) => {
     revoke,
 
     /** The account whose current link has this token hash, read strongly consistent after the index. */
-    findByTokenHash: async (tokenHash: string): Promise<AccountToVerify | undefined> => {
-      const keys = await table.queryKeys(
-        customersTable.tokenIndex.indexName,
-        customersTable.tokenIndex.partitionKey,
-        tokenHash,
-      );
-      for (const key of keys) {
-        const item = await table.get(key, [
-          ...CUSTOMER_ATTRIBUTES,
-          'password',
-          'token_hash',
-          'failed_attempts',
-        ]);
-        // The index lags the table: the link may have been replaced since.
-        if (!isCustomer(item) || item.token_hash !== tokenHash) continue;
-        return {
-          emailKey: key.slice(customersTable.keyPrefixes.customer.length),
-          claimId: item.claim_id,
-          tokenHash,
-          state: !isPending(item) ? 'active' : isExpired(item, now()) ? 'expired' : 'pending',
-          failedAttempts: item.failed_attempts ?? 0,
-          passwordHash: item.password,
-          customer: toStoredCustomer(item),
-        };
-      }
-      return undefined;
-    },
-
-    recordWrongPassword: async (account: AccountToVerify): Promise<void> => {
-      await table.update(customerKey(account.emailKey), {
-        UpdateExpression: 'ADD #failed :one',
-        ConditionExpression: '#claimId = :claimId AND #tokenHash = :tokenHash',
-        ExpressionAttributeNames: {
-          '#failed': 'failed_attempts',
-          '#claimId': 'claim_id',
-          '#tokenHash': 'token_hash',
-        },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':claimId': account.claimId,
-          ':tokenHash': account.tokenHash,
-        },
-      });
-    },
-
-    activate: async (
-      account: AccountToVerify,
-      maxFailedAttempts: number,
-    ): Promise<StoredCustomer | undefined> => {
-      const item = await table.update(customerKey(account.emailKey), {
-        UpdateExpression: 'SET #active = :active REMOVE #expires',
-        ConditionExpression:
-          '#claimId = :claimId AND #tokenHash = :tokenHash AND #failed < :maxFailed AND ' +
-          '(#active = :active OR #expires > :now)',
-        ExpressionAttributeNames: {
-          '#active': 'is_active',
-          '#expires': 'expires_at',
-          '#claimId': 'claim_id',
-          '#tokenHash': 'token_hash',
-          '#failed': 'failed_attempts',
-        },
-        ExpressionAttributeValues: {
-          ':active': true,
-          ':claimId': account.claimId,
-          ':tokenHash': account.tokenHash,
-          ':maxFailed': maxFailedAttempts,
-          ':now': now(),
-        },
-      });
-      return isCustomer(item) ? toStoredCustomer(item) : undefined;
-    },
-
-    renewLink: async (emailKey: string, link: VerificationLink, minIntervalMs: number): Promise<boolean> => {
-      const at = now();
-      const renewed = await table.update(customerKey(emailKey), {
-        UpdateExpression: 'SET #nonce = :nonce, #tokenHash = :tokenHash, #issuedAt = :now, #failed = :zero',
-        ConditionExpression: '#active = :pending AND #expires > :now AND #issuedAt < :renewableBefore',
-        ExpressionAttributeNames: {
-          '#nonce': 'token_nonce',
-          '#tokenHash': 'token_hash',
-          '#issuedAt': 'token_issued_at',
-          '#failed': 'failed_attempts',
-          '#active': 'is_active',
-          '#expires': 'expires_at',
-        },
-        ExpressionAttributeValues: {
-          ':nonce': link.tokenNonce,
-          ':tokenHash': link.tokenHash,
-          ':now': at,
-          ':zero': 0,
-          ':pending': false,
-          ':renewableBefore': at - minIntervalMs,
-        },
-      });
-      return renewed !== undefined;
-    },
-
     requestNotice: async ({ emailKey, nonce, minIntervalMs }: NoticeRequest): Promise<boolean> => {
       const at = now();
       const requested = await table.update(customerKey(emailKey), {

@@ -2,7 +2,6 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -26,9 +25,9 @@ export const isConditionalCheckFailed = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 /**
- * The requests the store makes on the customers table, for one request of its own: once its
- * `signal` is aborted (its answer has gone out), no further request starts and those in flight are
- * cut off, so nothing is written after the answer.
+ * The single-item requests the store makes on the customers table, for one request (a signup, a
+ * verify): once its `signal` is aborted (its answer has gone out), no further request starts and
+ * those in flight are cut off, so nothing is written after the answer.
  */
 export const tableRequests = (db: DynamoDBDocumentClient, tableName: string, signal?: AbortSignal) => {
   const options = signal === undefined ? {} : { abortSignal: signal };
@@ -68,22 +67,6 @@ export const tableRequests = (db: DynamoDBDocumentClient, tableName: string, sig
         if (isConditionalCheckFailed(error)) return false;
         throw error;
       }
-    },
-
-    /** The partition keys of the items an index holds under `value` (an index read, eventually consistent). */
-    queryKeys: async (indexName: string, attribute: string, value: string): Promise<string[]> => {
-      signal?.throwIfAborted();
-      const { Items = [] } = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: indexName,
-          KeyConditionExpression: '#attribute = :value',
-          ExpressionAttributeNames: { '#attribute': attribute },
-          ExpressionAttributeValues: { ':value': value },
-        }),
-        options,
-      );
-      return Items.map((item) => item[PK]).filter((pk): pk is string => typeof pk === 'string');
     },
 
     /** Updates the item, returning all its attributes after the update; undefined if its condition fails. */

@@ -7,7 +7,7 @@ import {
   type VerifyCustomer,
 } from '../core/verification.ts';
 import { createDocumentClient } from '../dynamodb/client.ts';
-import { createDynamoDbCustomerStore } from '../dynamodb/customer-store.ts';
+import { createDynamoDbVerificationStore } from '../dynamodb/verification-store.ts';
 import { createBcryptHasher } from '../passwords/bcrypt-hasher.ts';
 import { type Settings, verificationSettingsOf } from '../settings.ts';
 
@@ -25,9 +25,9 @@ export const createVerificationUseCases = (
   settings: Settings,
   db?: DynamoDBDocumentClient,
 ): VerificationUseCases => {
-  let made: ReturnType<typeof createDynamoDbCustomerStore> | undefined;
-  const customers = () => {
-    made ??= createDynamoDbCustomerStore(
+  let made: VerificationStore | undefined;
+  const verifications = (): VerificationStore => {
+    made ??= createDynamoDbVerificationStore(
       db ??
         createDocumentClient(
           settings.dynamodbEndpoint === undefined ? {} : { endpoint: settings.dynamodbEndpoint },
@@ -37,12 +37,12 @@ export const createVerificationUseCases = (
     return made;
   };
   const store: VerificationStore = {
-    findAccountByTokenHash: (hash, signal) => customers().findAccountByTokenHash(hash, signal),
-    recordWrongPassword: (account, signal) => customers().recordWrongPassword(account, signal),
+    findAccountByTokenHash: (hash, signal) => verifications().findAccountByTokenHash(hash, signal),
+    recordWrongPassword: (account, signal) => verifications().recordWrongPassword(account, signal),
     activate: (account, maxFailedAttempts, signal) =>
-      customers().activate(account, maxFailedAttempts, signal),
+      verifications().activate(account, maxFailedAttempts, signal),
     renewLink: (emailKey, link, minIntervalMs, signal) =>
-      customers().renewLink(emailKey, link, minIntervalMs, signal),
+      verifications().renewLink(emailKey, link, minIntervalMs, signal),
   };
   // A check reads its cost from the stored hash: the setting only starts the threads alike.
   const hasher = createBcryptHasher(settings.bcryptCost);

@@ -16,7 +16,7 @@ const publicCases = JSON.parse(
 const HOSTILE_RUNS = Number(process.env.HOSTILE_RUNS ?? 150);
 const MAX_BODY_BYTES = 16 * 1024;
 /** What `npm start` prints before it serves, for people: every other line is a structured log line. */
-const BANNER = /^(Signup page|OpenAPI reference|Signup API|Store): /;
+const BANNER = /^(Signup page|Mail|OpenAPI reference|Signup API|Store): /;
 
 interface Answer {
   status: number;

@@ -89,15 +89,18 @@ const occupy = async (port = 0): Promise<number> => {
   if (address === null || typeof address === 'string') throw new Error('no port');
   return address.port;
 };
-/** A port whose next port is free too. */
-const freePortPair = async (): Promise<number> => {
+const isFree = (port: number) => {
+  const next = createServer();
+  return new Promise<boolean>((resolve) => {
+    next.once('error', () => resolve(false));
+    next.listen(port, '127.0.0.1', () => next.close(() => resolve(true)));
+  });
+};
+/** A port whose next two ports (the page's and the local inbox's) are free too. */
+const freePortTriple = async (): Promise<number> => {
   for (;;) {
     const port = await occupy();
-    const next = createServer();
-    const free = await new Promise<boolean>((resolve) => {
-      next.once('error', () => resolve(false));
-      next.listen(port + 1, '127.0.0.1', () => next.close(() => resolve(true)));
-    });
+    const free = (await isFree(port + 1)) && (await isFree(port + 2));
     await new Promise((resolve) => servers.pop()?.close(resolve));
     if (free) return port;
   }
@@ -108,7 +111,7 @@ afterAll(() => {
 
 describe.concurrent('npm start refuses a wrong setting in one line that names it', () => {
   it.each(['abc', '70000'])('PORT=%s, not a port', async (port) => {
-    expect(expectRefusal(await npmStart({ PORT: port }), 'PORT')).toContain('65534');
+    expect(expectRefusal(await npmStart({ PORT: port }), 'PORT')).toContain('65533');
   });
 
   it('PORT in use: names the port', async () => {
@@ -120,13 +123,23 @@ describe.concurrent('npm start refuses a wrong setting in one line that names it
   });
 
   it('PORT whose next port, the signup page’s, is in use: names that port and that it is PORT+1', async () => {
-    const port = await freePortPair();
+    const port = await freePortTriple();
     await occupy(port + 1);
 
     const refusal = expectRefusal(await npmStart({ PORT: String(port) }), `PORT=${port}`);
 
     expect(refusal).toContain(`port ${port + 1}`);
     expect(refusal).toContain('PORT+1');
+  });
+
+  it('PORT two below a port in use, the local inbox’s: names that port and that it is PORT+2', async () => {
+    const port = await freePortTriple();
+    await occupy(port + 2);
+
+    const refusal = expectRefusal(await npmStart({ PORT: String(port) }), `PORT=${port}`);
+
+    expect(refusal).toContain(`port ${port + 2}`);
+    expect(refusal).toContain('PORT+2');
   });
 
   it.each([

@@ -5,6 +5,7 @@ import { tokenHash, verificationToken } from '../../functions/core/verification-
 import { createDynamoDbCustomerStore, RECLAIM_AFTER_MS } from '../../functions/dynamodb/customer-store.ts';
 import { customerKey } from '../../functions/dynamodb/customers.ts';
 import { slugKey } from '../../functions/dynamodb/slug-reservations.ts';
+import { createDynamoDbVerificationStore } from '../../functions/dynamodb/verification-store.ts';
 import {
   newCustomer,
   newPendingCustomer,
@@ -23,6 +24,8 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
     clock += ms;
   };
   const store = () => createDynamoDbCustomerStore(db.documentClient, db.tableName, { now: () => clock });
+  const verifications = () =>
+    createDynamoDbVerificationStore(db.documentClient, db.tableName, { now: () => clock });
 
   /** A signup's store requests: the e-mail read, the slug reservation, the customer's write. */
   const signUp = async (customer: NewCustomer) => {
@@ -51,7 +54,7 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
 
   /** The account its token's link finds, through the index and a consistent read. */
   const accountOf = async (hash: string) => {
-    const account = await store().findAccountByTokenHash(hash);
+    const account = await verifications().findAccountByTokenHash(hash);
     if (account === undefined) throw new Error('no account for the link');
     return account;
   };
@@ -110,8 +113,10 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
       expect(stored?.revoked_claims).toEqual(new Set(['an-old-claim']));
       expect(stored?.token_hash).toBe(second.link.tokenHash);
       expect(stored).not.toHaveProperty('signup_request');
-      expect(await store().findAccountByTokenHash(first.link.tokenHash)).toBeUndefined();
-      expect(await store().findAccountByTokenHash(second.link.tokenHash)).toMatchObject({ state: 'pending' });
+      expect(await verifications().findAccountByTokenHash(first.link.tokenHash)).toBeUndefined();
+      expect(await verifications().findAccountByTokenHash(second.link.tokenHash)).toMatchObject({
+        state: 'pending',
+      });
     });
 
     it('frees the slug of the account it replaced for the next signup of the name', async () => {
@@ -159,7 +164,7 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
 
       const left = await item('ann@example.com');
       expect(Object.keys(left ?? {}).sort()).toEqual(['pk', 'revoked_claims']);
-      expect(await store().findAccountByTokenHash(pending.link.tokenHash)).toBeUndefined();
+      expect(await verifications().findAccountByTokenHash(pending.link.tokenHash)).toBeUndefined();
       const again = await signUp(newPendingCustomer('ann@example.com', 'ann-lee').customer);
       expect(again).toMatchObject({ slug: 'ann-lee-2' });
     });
@@ -193,11 +198,11 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
       await signUp(customer);
 
       const account = await accountOf(link.tokenHash);
-      await store().recordWrongPassword(account);
-      await store().recordWrongPassword(account);
+      await verifications().recordWrongPassword(account);
+      await verifications().recordWrongPassword(account);
       const counted = await accountOf(link.tokenHash);
-      const activated = await store().activate(counted, 5);
-      const again = await store().activate(counted, 5);
+      const activated = await verifications().activate(counted, 5);
+      const again = await verifications().activate(counted, 5);
 
       expect(account).toMatchObject({
         emailKey: 'ann@example.com',
@@ -223,15 +228,15 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
       const replaced = newPendingCustomer('replaced@example.com', 'replaced');
       for (const { customer } of [dead, expired, replaced]) await signUp(customer);
       const deadAccount = await accountOf(dead.link.tokenHash);
-      for (let i = 0; i < 5; i += 1) await store().recordWrongPassword(deadAccount);
+      for (let i = 0; i < 5; i += 1) await verifications().recordWrongPassword(deadAccount);
       const expiredAccount = await accountOf(expired.link.tokenHash);
       const replacedAccount = await accountOf(replaced.link.tokenHash);
       await signUp(newPendingCustomer('replaced@example.com', 'replaced').customer);
       later(MINUTE + 1);
 
-      expect(await store().activate(deadAccount, 5)).toBeUndefined();
-      expect(await store().activate(expiredAccount, 5)).toBeUndefined();
-      expect(await store().activate(replacedAccount, 5)).toBeUndefined();
+      expect(await verifications().activate(deadAccount, 5)).toBeUndefined();
+      expect(await verifications().activate(expiredAccount, 5)).toBeUndefined();
+      expect(await verifications().activate(replacedAccount, 5)).toBeUndefined();
       expect(await item('dead@example.com')).toMatchObject({ is_active: false, failed_attempts: 5 });
       expect(await item('expired@example.com')).toMatchObject({ is_active: false });
     });
@@ -239,15 +244,15 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
     it('renews a pending link at most once a minute, with its wrong passwords forgotten, and nothing else', async () => {
       const { customer, link } = newPendingCustomer('ann@example.com', 'ann-lee');
       await signUp(customer);
-      await store().recordWrongPassword(await accountOf(link.tokenHash));
+      await verifications().recordWrongPassword(await accountOf(link.tokenHash));
       const renewal = () => newPendingCustomer('x@example.com', 'x').link;
 
-      const tooSoon = await store().renewLink('ann@example.com', renewal(), MINUTE);
+      const tooSoon = await verifications().renewLink('ann@example.com', renewal(), MINUTE);
       later(MINUTE + 1);
       const second = renewal();
-      const renewed = await store().renewLink('ann@example.com', second, MINUTE);
-      const again = await store().renewLink('ann@example.com', renewal(), MINUTE);
-      const nobody = await store().renewLink('nobody@example.com', renewal(), MINUTE);
+      const renewed = await verifications().renewLink('ann@example.com', second, MINUTE);
+      const again = await verifications().renewLink('ann@example.com', renewal(), MINUTE);
+      const nobody = await verifications().renewLink('nobody@example.com', renewal(), MINUTE);
 
       expect([tooSoon, renewed, again, nobody]).toEqual([false, true, false, false]);
       expect(await item('ann@example.com')).toMatchObject({
@@ -257,7 +262,7 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
         failed_attempts: 0,
       });
       expect(await item('nobody@example.com')).toBeUndefined();
-      expect(await store().findAccountByTokenHash(link.tokenHash)).toBeUndefined();
+      expect(await verifications().findAccountByTokenHash(link.tokenHash)).toBeUndefined();
     });
 
     it('renews no link of an active or an expired account', async () => {
@@ -265,12 +270,12 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
       await signUp(newPendingCustomer('expired@example.com', 'expired', MINUTE).customer);
       later(2 * MINUTE);
 
-      expect(await store().renewLink('active@example.com', newPendingCustomer('x', 'x').link, MINUTE)).toBe(
-        false,
-      );
-      expect(await store().renewLink('expired@example.com', newPendingCustomer('x', 'x').link, MINUTE)).toBe(
-        false,
-      );
+      expect(
+        await verifications().renewLink('active@example.com', newPendingCustomer('x', 'x').link, MINUTE),
+      ).toBe(false);
+      expect(
+        await verifications().renewLink('expired@example.com', newPendingCustomer('x', 'x').link, MINUTE),
+      ).toBe(false);
     });
   });
 

@@ -5,7 +5,13 @@ import {
   PutItemCommand,
   ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDocumentClient, createDynamoDbClient } from '../../functions/dynamodb/client.ts';
@@ -65,9 +71,14 @@ const expectServiceUnavailable = (answer: TestAnswer, { retryAfter = '1' as unkn
   expect(answer.headers?.['Content-Type']).toBe('application/json');
 };
 
-/** The item key a DynamoDB write is about, whether the input is marshalled yet or not. */
+/** The item key a DynamoDB write (a put or an update) is about, whether the input is marshalled yet or not. */
 const writtenKey = (input: unknown): string | undefined => {
-  const pk = (input as { Item?: { pk?: unknown } } | undefined)?.Item?.pk;
+  const { Item, Key, UpdateExpression } = (input ?? {}) as {
+    Item?: { pk?: unknown };
+    Key?: { pk?: unknown };
+    UpdateExpression?: unknown;
+  };
+  const pk = Item?.pk ?? (UpdateExpression === undefined ? undefined : Key?.pk);
   if (typeof pk === 'string') return pk;
   const attribute = (pk as { S?: unknown } | undefined)?.S;
   return typeof attribute === 'string' ? attribute : undefined;
@@ -103,7 +114,8 @@ const loseAnswerToFirstWriteOf = (
     (next) => async (args) => {
       const written = await next(args);
       const body = String((args.request as { body?: unknown } | undefined)?.body);
-      if (!lost && body.includes(`"Item":{"pk":{"S":"${prefix}`)) {
+      const update = body.includes('"UpdateExpression"') && body.includes(`"Key":{"pk":{"S":"${prefix}`);
+      if (!lost && (update || body.includes(`"Item":{"pk":{"S":"${prefix}`))) {
         lost = true;
         if (thenStopStore) await store.stop();
         throw Object.assign(new Error('socket hang up after the write'), { name: 'TimeoutError' });
@@ -256,7 +268,7 @@ describe('a throttling store (aws-sdk-client-mock)', () => {
     const mock = mockClient(documentClient);
     mock.send.callThrough();
     mock
-      .on(PutCommand, { Item: { pk: customerKey('john@example.com') } })
+      .on(UpdateCommand, { Key: { pk: customerKey('john@example.com') } })
       .rejects(new ThrottlingException({ message: 'slow down', $metadata: {} }));
 
     // Act
@@ -340,7 +352,7 @@ describe('a signup interrupted between its writes (the store stops after the slu
     expect(await customers()).toHaveLength(1);
   });
 
-  it('answers 201 when the answer to the customer’s put is lost and the SDK’s retry finds it written', async () => {
+  it('answers 201 when the answer to the customer’s write is lost and the SDK’s retry finds it written', async () => {
     const call = handler();
     loseAnswerToFirstWriteOf(documentClient, 'customer#');
 

@@ -10,6 +10,7 @@ import { verificationToken } from '../../functions/core/verification-token.ts';
 import { createDynamoDbCustomerStore, RECLAIM_AFTER_MS } from '../../functions/dynamodb/customer-store.ts';
 import { customerKey } from '../../functions/dynamodb/customers.ts';
 import { slugKey } from '../../functions/dynamodb/slug-reservations.ts';
+import { createDynamoDbVerificationStore } from '../../functions/dynamodb/verification-store.ts';
 import { isCommonPassword } from '../../functions/passwords/common-passwords.ts';
 import { testSignupSecret } from '../support/new-customer.ts';
 import { storeEngines, useStoreTable } from '../support/store-engines.ts';
@@ -77,7 +78,11 @@ describe.each(storeEngines)('verification schedules on $name', (engine) => {
       now: () => new Date(clock),
       ...(settings === undefined ? {} : { verification: settings }),
     });
-  const verifyOn = (client: DynamoDBDocumentClient) => createVerification({ store: storeOn(client), hasher });
+  const verifyOn = (client: DynamoDBDocumentClient) =>
+    createVerification({
+      store: createDynamoDbVerificationStore(client, db.tableName, { now: () => clock }),
+      hasher,
+    });
   let runs = 0;
 
   const get = async (pk: string) =>

@@ -8,6 +8,7 @@ import { createResend, createVerification } from '../../functions/core/verificat
 import { verificationToken } from '../../functions/core/verification-token.ts';
 import { createDynamoDbCustomerStore } from '../../functions/dynamodb/customer-store.ts';
 import { customerKey } from '../../functions/dynamodb/customers.ts';
+import { createDynamoDbVerificationStore } from '../../functions/dynamodb/verification-store.ts';
 import { createBcryptHasher } from '../../functions/passwords/bcrypt-hasher.ts';
 import { isCommonPassword } from '../../functions/passwords/common-passwords.ts';
 import { readSettings } from '../../functions/settings.ts';
@@ -57,8 +58,10 @@ describe('e-mail verification on the store', () => {
       now: () => new Date(clock),
       ...(settings === undefined ? {} : { verification: settings }),
     });
-  const verify = () => createVerification({ store: store(), hasher });
-  const resend = () => createResend({ store: store(), verification: verification() });
+  const verifications = () =>
+    createDynamoDbVerificationStore(db.documentClient, db.tableName, { now: () => clock });
+  const verify = () => createVerification({ store: verifications(), hasher });
+  const resend = () => createResend({ store: verifications(), verification: verification() });
 
   const item = async (email = 'john@example.com') =>
     (
@@ -212,7 +215,7 @@ describe('e-mail verification on the store', () => {
       const token = await tokenOf();
       later(MINUTE + 1);
 
-      const off = createResend({ store: store() });
+      const off = createResend({ store: verifications() });
 
       expect(await off({ email: 'john@example.com' })).toEqual({ outcome: 'accepted' });
       expect(await tokenOf()).toBe(token);

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 
 export interface LocalServer {
   baseUrl: string;
+  /** The local inbox (SES's API; `GET /store` lists the mails), when npm start runs it. */
+  inboxUrl: string | undefined;
   dataDir: string;
   /** Everything the server wrote, for tests that read its logs. */
   output: () => string;
@@ -21,11 +23,11 @@ const canListen = (port: number): Promise<boolean> =>
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 
-/** A free port whose next port is free too: `npm start` serves the web form on PORT+1. */
-const freePortPair = async (): Promise<number> => {
+/** A free port whose next two are free too: `npm start` serves the web form on PORT+1, the local inbox on PORT+2. */
+const freePortTriple = async (): Promise<number> => {
   for (;;) {
     const port = 20_000 + Math.floor(Math.random() * 40_000);
-    if ((await canListen(port)) && (await canListen(port + 1))) return port;
+    if ((await canListen(port)) && (await canListen(port + 1)) && (await canListen(port + 2))) return port;
   }
 };
 
@@ -36,7 +38,7 @@ export const startLocalServer = async (environment: Record<string, string> = {})
     cwd: projectRoot,
     env: {
       ...process.env,
-      PORT: String(await freePortPair()),
+      PORT: String(await freePortTriple()),
       BCRYPT_COST: '4',
       ...environment,
       DATA_DIR: dataDir,
@@ -58,11 +60,13 @@ export const startLocalServer = async (environment: Record<string, string> = {})
   });
   return {
     baseUrl,
+    inboxUrl: /Mail: local inbox (http:\/\/[^/\s]+)/.exec(output)?.[1],
     dataDir,
     output: () => output,
     stop: () =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        // Exited already, with a code or by a signal: no 'exit' is coming.
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGINT');
       }),

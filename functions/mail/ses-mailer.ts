@@ -1,0 +1,31 @@
+import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { Mailer } from '../core/customer-change-effects.ts';
+
+export interface SesMailerOptions {
+  client: SESv2Client;
+  /** The sender, `Name <address>` or a bare address, of an identity SES has verified. */
+  from: string;
+  /** Where SES reports deliveries, bounces and complaints of these mails. */
+  configurationSetName?: string | undefined;
+}
+
+const utf8 = (data: string) => ({ Data: data, Charset: 'UTF-8' });
+
+/** Sends each mail with SESv2 `SendEmail`, as a simple message with a text and an HTML part. */
+export const createSesMailer = ({ client, from, configurationSetName }: SesMailerOptions): Mailer => ({
+  send: async (mail) => {
+    await client.send(
+      new SendEmailCommand({
+        FromEmailAddress: from,
+        Destination: { ToAddresses: [mail.to] },
+        Content: {
+          Simple: {
+            Subject: utf8(mail.subject),
+            Body: { Text: utf8(mail.text), Html: utf8(mail.html) },
+          },
+        },
+        ...(configurationSetName === undefined ? {} : { ConfigurationSetName: configurationSetName }),
+      }),
+    );
+  },
+});

@@ -1,0 +1,232 @@
+/**
+ * dynalite has no streams: this relay stands in for DynamoDB Streams, the EventBridge Pipe and the SQS
+ * queue of the deployment. It watches every write a DynamoDB client makes to a customer item, reads
+ * the item before and after (one write per item at a time, so the two images are that write's), and
+ * hands the stream record AWS would make, wrapped as the SQS message the Pipe would deliver, to the
+ * same handler the queue feeds in AWS, again later when the handler reports it failed.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { customersTable } from '../functions/dynamodb/customers-table.ts';
+
+type Item = Record<string, AttributeValue>;
+
+/** What the queue's consumer is: the `customer-changes` handler. */
+export type ChangeConsumer = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+export interface ChangeRelayOptions {
+  tableName: string;
+  /**
+   * The client the item is read with before and after each write: one that gives up quickly, so that
+   * a store that fails costs a write little more than it would have anyway.
+   */
+  reads: DynamoDBClient;
+  consume: ChangeConsumer;
+  /** The waits before each new delivery of a message the consumer failed; past the last it is given up, as a DLQ would take it. */
+  retryDelaysMs?: readonly number[];
+  /** Told of a message given up on (its id only: the body holds the customer). */
+  onGiveUp?: (messageId: string) => void;
+  /** Told of a write whose images could not be read, so that no record of it was made. */
+  onUnread?: (error: unknown) => void;
+}
+
+export interface ChangeRelay {
+  /** Resolves once every change relayed so far has been consumed or given up on. */
+  idle(): Promise<void>;
+}
+
+const REGION = 'us-east-1';
+const ACCOUNT = '000000000000';
+/** Roughly what SQS's visibility timeout and a Pipe's retries would space deliveries by, shortened for a person waiting. */
+const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 60_000, 60_000];
+
+const WRITE_COMMANDS = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+]);
+
+/** The partition keys of customer items a write's input touches, in the relayed table. */
+const customerKeysWritten = (
+  commandName: string,
+  input: Record<string, unknown>,
+  tableName: string,
+): string[] => {
+  type Target = { TableName?: string; Item?: Item; Key?: Item };
+  const targets: Target[] =
+    commandName === 'TransactWriteItemsCommand'
+      ? ((input.TransactItems as Record<string, Target | undefined>[] | undefined) ?? []).flatMap((entry) =>
+          [entry.Put, entry.Update, entry.Delete].filter((target) => target !== undefined),
+        )
+      : [input as Target];
+  return [
+    ...new Set(
+      targets.flatMap((target) => {
+        const key = (target.Item ?? target.Key)?.[customersTable.partitionKey]?.S;
+        return target.TableName === tableName && key?.startsWith(customersTable.keyPrefixes.customer)
+          ? [key]
+          : [];
+      }),
+    ),
+  ];
+};
+
+let sequence = 0n;
+
+/** The stream record of one change of one item, as DynamoDB Streams writes it (NEW_AND_OLD_IMAGES). */
+export const streamRecordOf = (
+  tableName: string,
+  key: string,
+  oldImage: Item | undefined,
+  newImage: Item | undefined,
+): DynamoDBRecord => {
+  sequence += 1n;
+  return {
+    eventID: randomUUID().replaceAll('-', ''),
+    eventName: oldImage === undefined ? 'INSERT' : newImage === undefined ? 'REMOVE' : 'MODIFY',
+    eventVersion: '1.1',
+    eventSource: 'aws:dynamodb',
+    awsRegion: REGION,
+    dynamodb: {
+      ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
+      Keys: { [customersTable.partitionKey]: { S: key } },
+      ...(newImage === undefined ? {} : { NewImage: newImage as never }),
+      ...(oldImage === undefined ? {} : { OldImage: oldImage as never }),
+      SequenceNumber: String(sequence).padStart(21, '0'),
+      SizeBytes: JSON.stringify([key, oldImage, newImage]).length,
+      StreamViewType: 'NEW_AND_OLD_IMAGES',
+    },
+    eventSourceARN: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${tableName}/stream/local`,
+  };
+};
+
+/** A stream record as the SQS message an EventBridge Pipe delivers: the record, as JSON, is the body. */
+export const pipesMessageOf = (record: DynamoDBRecord, receiveCount = 1): SQSRecord => {
+  const body = JSON.stringify(record);
+  const now = String(Date.now());
+  return {
+    messageId: randomUUID(),
+    receiptHandle: randomUUID(),
+    body,
+    attributes: {
+      ApproximateReceiveCount: String(receiveCount),
+      SentTimestamp: now,
+      SenderId: 'local-change-relay',
+      ApproximateFirstReceiveTimestamp: now,
+    },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(body).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:${REGION}:${ACCOUNT}:customer-changes`,
+    awsRegion: REGION,
+  };
+};
+
+/** Two images are one item when their attributes are: a write that changed nothing makes no stream record. */
+const sameItem = (left: Item | undefined, right: Item | undefined): boolean => {
+  const canonical = (item: Item | undefined) =>
+    item === undefined ? '' : JSON.stringify(Object.entries(item).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return canonical(left) === canonical(right);
+};
+
+/**
+ * Relays the customer-item writes `client` makes (every command, whether sent by it or by a document
+ * client over it) to `consume`. The write's answer never waits for the consumer.
+ */
+export const attachChangeRelay = (
+  client: DynamoDBClient,
+  {
+    tableName,
+    reads,
+    consume,
+    retryDelaysMs = DEFAULT_RETRY_DELAYS_MS,
+    onGiveUp,
+    onUnread,
+  }: ChangeRelayOptions,
+): ChangeRelay => {
+  const itemQueues = new Map<string, Promise<unknown>>();
+  const deliveries = new Set<Promise<void>>();
+
+  const read = async (key: string): Promise<Item | undefined> =>
+    (
+      await reads.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: { [customersTable.partitionKey]: { S: key } },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+
+  /** Runs `work` after every earlier write to the same items. */
+  const oneAtATime = <T>(keys: readonly string[], work: () => Promise<T>): Promise<T> => {
+    const earlier = keys.map((key) => itemQueues.get(key) ?? Promise.resolve());
+    const run = Promise.allSettled(earlier).then(work);
+    const settled = run.catch(() => undefined);
+    for (const key of keys) itemQueues.set(key, settled);
+    void settled.then(() => {
+      for (const key of keys) if (itemQueues.get(key) === settled) itemQueues.delete(key);
+    });
+    return run;
+  };
+
+  const deliver = async (record: DynamoDBRecord): Promise<void> => {
+    for (let attempt = 1; ; attempt += 1) {
+      const message = pipesMessageOf(record, attempt);
+      const answer = await consume({ Records: [message] }).catch(() => ({
+        batchItemFailures: [{ itemIdentifier: message.messageId }],
+      }));
+      if (answer.batchItemFailures.length === 0) return;
+      const delay = retryDelaysMs[attempt - 1];
+      if (delay === undefined) {
+        onGiveUp?.(message.messageId);
+        return;
+      }
+      await sleep(delay);
+    }
+  };
+
+  const relay = (record: DynamoDBRecord) => {
+    const delivery = deliver(record);
+    deliveries.add(delivery);
+    void delivery.finally(() => deliveries.delete(delivery));
+  };
+
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const commandName = context.commandName ?? '';
+      if (!WRITE_COMMANDS.has(commandName)) return next(args);
+      const keys = customerKeysWritten(commandName, args.input as Record<string, unknown>, tableName);
+      if (keys.length === 0) return next(args);
+      // A store that cannot be read is one the write itself will likely fail on: the write goes on,
+      // answered as it would be without the relay, and only its record is missing.
+      const readAll = () =>
+        Promise.all(keys.map(read)).catch((error: unknown) => {
+          onUnread?.(error);
+          return undefined;
+        });
+      return oneAtATime(keys, async () => {
+        const before = await readAll();
+        const result = await next(args);
+        const after = before === undefined ? undefined : await readAll();
+        if (before === undefined || after === undefined) return result;
+        keys.forEach((key, index) => {
+          if (!sameItem(before[index], after[index]))
+            relay(streamRecordOf(tableName, key, before[index], after[index]));
+        });
+        return result;
+      });
+    },
+    // At `build` the input is the wire's (a document client's marshalling is done), and a write's retries are inside.
+    { step: 'build', name: 'localChangeRelay' },
+  );
+
+  return {
+    idle: async () => {
+      while (deliveries.size > 0) await Promise.allSettled(deliveries);
+    },
+  };
+};
