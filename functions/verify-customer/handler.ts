@@ -1,6 +1,6 @@
 import { messages } from '../core/rules/messages.ts';
 import type { FieldErrors } from '../core/rules/signup-form.ts';
-import type { VerifyCustomer } from '../core/verification.ts';
+import type { VerifyCustomer, VerifyField } from '../core/verification.ts';
 import { answer, contractErrors } from '../http/contract-errors.ts';
 import validateVerifyEvent from '../http/generated/validate-verify-event.js';
 import type { Outcome } from '../http/outcome.ts';
@@ -17,7 +17,7 @@ export interface VerifyHandlerOptions {
 }
 
 /** Why a verify request was refused, for the metrics: a dead link and a wrong password are watched apart. */
-const refusal = (errors: FieldErrors & { token?: string[] }): Outcome => {
+const refusal = (errors: FieldErrors<VerifyField>): Outcome => {
   if (errors.token?.includes(messages.linkInvalid)) return 'invalid-token';
   if (errors.password?.includes(messages.wrongPassword)) return 'wrong-password';
   return 'invalid-fields';

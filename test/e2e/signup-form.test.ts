@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { maskAddress } from '../../functions/core/mask-address.ts';
 import { messages } from '../../functions/core/rules/messages.ts';
 import { brand } from '../../web/brand.ts';
@@ -735,7 +736,10 @@ describe('the signup page, when the address must be confirmed (EMAIL_VERIFICATIO
   let verifyingPageUrl: string;
 
   beforeAll(async () => {
-    verifyingServer = await startLocalServer({ EMAIL_VERIFICATION: 'required' });
+    verifyingServer = await startLocalServer({
+      EMAIL_VERIFICATION: 'required',
+      SIGNUP_SECRET: randomBytes(32).toString('base64url'),
+    });
     verifyingPageUrl = /Signup page: (\S+)/.exec(verifyingServer.output())?.[1] ?? '';
   });
 
@@ -743,8 +747,13 @@ describe('the signup page, when the address must be confirmed (EMAIL_VERIFICATIO
     await verifyingServer?.stop();
   });
 
-  it('after a 201, says where the link went, masked, in place of the welcome', async () => {
+  it('after a 201, says where the link went, masked, in place of the welcome, and sends another link a minute later', async () => {
+    await page.clock.install();
     await page.goto(verifyingPageUrl);
+    const resendUrl = `${verifyingServer.baseUrl}/api/v1/customers/verify/resend/`;
+    const resendAnswer = page.waitForResponse(
+      (response) => response.url() === resendUrl && response.request().method() === 'POST',
+    );
     await fillForm(validSignup('mira@example.com', 'Mira', 'Holt'));
 
     await submit();
@@ -757,5 +766,56 @@ describe('the signup page, when the address must be confirmed (EMAIL_VERIFICATIO
     );
     expect(await page.isDisabled('#resend')).toBe(true);
     await screenshot('pending-201');
+
+    await page.clock.runFor(60_000);
+    await page.click('#resend');
+
+    expect((await resendAnswer).status()).toBe(202);
+    await page.waitForSelector('#resend-status:not(:empty)');
+    expect(await page.textContent('#resend-status')).toBe(messages.resendAccepted);
+  });
+
+  it('confirms the address from the link in the mail: signup, inbox, /verify, the confirmed account', async () => {
+    const inboxUrl = /Mail: local inbox (\S+?)\/?$/m.exec(verifyingServer.output())?.[1];
+    if (inboxUrl === undefined) throw new Error(`npm start printed no inbox:\n${verifyingServer.output()}`);
+    await page.goto(verifyingPageUrl);
+    await fillForm(validSignup('round.trip@example.com', 'Rhea', 'Trip'));
+    await submit();
+    expect(await page.isVisible('#signup-pending')).toBe(true);
+
+    // The mail goes out from the table's changes, after the answer: it arrives in the inbox shortly.
+    const link = await vi.waitFor(
+      async () => {
+        const { emails } = (await (await fetch(`${inboxUrl}/store`)).json()) as {
+          emails: { destination: { to: string[] }; body: { text?: string } }[];
+        };
+        const mail = emails.find((email) => email.destination.to.includes('round.trip@example.com'));
+        const found = /(http\S+\/verify#token=[A-Za-z0-9_-]+)/.exec(mail?.body.text ?? '')?.[1];
+        if (found === undefined) throw new Error('no verification mail yet');
+        return found;
+      },
+      { timeout: 15_000, interval: 200 },
+    );
+    expect(new URL(link).origin).toBe(new URL(verifyingPageUrl).origin);
+    await page.goto(link);
+    await page.keyboard.type('SecureP@ssw0rd123');
+    await page.keyboard.press('Enter');
+
+    await page.waitForSelector('#verify-success', { state: 'visible' });
+    expect(await page.textContent('#verified-email')).toBe('round.trip@example.com');
+  });
+
+  it("answers a link the API does not know, through the real verify route, in the page's words", async () => {
+    await page.goto(
+      `${new URL(verifyingPageUrl).origin}/verify#token=bm90LWEtcmVhbC10b2tlbi1hdC1hbGwtYXQtYWxs`,
+    );
+    await page.fill('#verify-password', 'SecureP@ssw0rd123');
+
+    await page.click('#verify-submit');
+    await page.waitForSelector('#verify-errors p');
+
+    expect(await page.locator('#verify-errors p').first().textContent()).toBe(
+      friendlyFieldMessage('token', messages.linkInvalid, 'verify').text,
+    );
   });
 });

@@ -121,7 +121,7 @@ describe('POST /api/v1/customers/verify/', () => {
 
   it("leaves the fields' checks to the use case: absent fields stay absent, other types arrive as sent, and its errors are the answer", async () => {
     const required = { token: [messages.required], password: [messages.required] };
-    const { verify, received } = verifyStandIn({ outcome: 'invalid', errors: required as never });
+    const { verify, received } = verifyStandIn({ outcome: 'invalid', errors: required });
     const call = verifyHandler(verify);
 
     const empty = await invoke(call, { path: VERIFY, ...jsonPost({}) });
@@ -144,7 +144,7 @@ describe('POST /api/v1/customers/verify/', () => {
     const wrong = { password: [messages.wrongPassword] };
 
     const deadLink = await invoke(
-      verifyHandler(verifyStandIn({ outcome: 'invalid', errors: dead as never }).verify, recorded.telemetry),
+      verifyHandler(verifyStandIn({ outcome: 'invalid', errors: dead }).verify, recorded.telemetry),
       {
         path: VERIFY,
         ...jsonPost({ token: TOKEN, password: PASSWORD }),
@@ -259,6 +259,34 @@ describe('POST /api/v1/customers/verify/resend/', () => {
       },
     ]);
     expect(recorded.metrics).toEqual([{ name: 'ResendsAccepted', reason: undefined }]);
+  });
+});
+
+describe('the signup under enumeration protection', () => {
+  it("answers 202 with the contract's words, counted as accepted, not as a rejection", async () => {
+    const recorded = recordingTelemetry();
+    const handler = createHandler({
+      signup: async () => ({ outcome: 'accepted' }),
+      idempotencyRecords: {
+        claim: async () => ({ state: 'claimed' }),
+        remember: async () => undefined,
+        forget: async () => undefined,
+      },
+      corsOrigins: [ALLOWED],
+      telemetry: recorded.telemetry,
+      timeoutEarlyInMillis: 0,
+    });
+
+    const answer = await invoke(handler, jsonPost({ email: 'john@example.com' }));
+
+    expect([answer.statusCode, answer.json]).toEqual([
+      202,
+      { detail: 'Check your inbox to finish signing up.' },
+    ]);
+    expect(recorded.lines.map((line) => [line.message, line.fields.outcome])).toEqual([
+      ['signup answered', 'accepted'],
+    ]);
+    expect(recorded.metrics).toEqual([{ name: 'SignupsAccepted', reason: undefined }]);
   });
 });
 
