@@ -44,7 +44,7 @@ const errorCode = (error: unknown): string | undefined => {
  * `mkdir -p` one level at a time: Node's recursive mkdir retries forever where a directory exists
  * but refuses new entries with ENOENT, as /proc does.
  */
-const makeDirectories = (directory: string): void => {
+export const makeDirectories = (directory: string): void => {
   const missing: string[] = [];
   for (
     let current = resolve(directory);

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SettingError } from '../functions/settings.ts';
+import { makeDirectories } from './embedded-dynamodb.ts';
 
 /** The file under DATA_DIR that keeps the local run's secret, so links mailed before a restart still work after it. */
 export const SIGNUP_SECRET_FILE = 'signup-secret';
@@ -27,7 +28,7 @@ export const localSignupSecret = (environment: NodeJS.ProcessEnv, dataDir: strin
   try {
     const kept = readKept(file);
     if (kept !== undefined) return kept;
-    mkdirSync(dataDir, { recursive: true });
+    makeDirectories(dataDir);
     const secret = randomBytes(32).toString('base64url');
     // `wx`: a start that made one at the same moment keeps its own, and this one reads it.
     writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
