@@ -23,6 +23,8 @@ export interface BenchServer {
   post: (body: unknown, agent?: Agent) => Promise<Answer>;
   /** How many bcryptjs hashes the server has computed since it started. */
   hashes: () => Promise<number>;
+  /** How long the server's synchronous bcryptjs hashes took in all, in ms, since it started. */
+  hashMs: () => Promise<number>;
   stop: () => Promise<void>;
 }
 
@@ -111,11 +113,13 @@ export const startBenchServer = async ({
       outgoing.end(text);
     });
 
-  const hashes = (): Promise<number> =>
+  const hashCounts = (): Promise<{ hashes: number; hashMs: number }> =>
     new Promise((resolve) => {
-      child.once('message', (message) => resolve((message as { hashes: number }).hashes));
+      child.once('message', (message) => resolve(message as { hashes: number; hashMs: number }));
       child.send('hashes?');
     });
+  const hashes = async () => (await hashCounts()).hashes;
+  const hashMs = async () => (await hashCounts()).hashMs;
 
   const stop = async () => {
     defaultAgent.destroy();
@@ -126,5 +130,5 @@ export const startBenchServer = async ({
     }
     await rm(dataDir, { recursive: true, force: true });
   };
-  return { storeEndpoint, post, hashes, stop };
+  return { storeEndpoint, post, hashes, hashMs, stop };
 };
