@@ -104,7 +104,7 @@ try {
   const nodeFlags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   log(`starting the local server at bcrypt cost ${WARM_BCRYPT_COST}`);
   const server = await startBenchServer({ bcryptCost: WARM_BCRYPT_COST, nodeFlags });
-  const store = storeRequests(server.storeEndpoint, process.env.TABLE_NAME || 'customers');
+  const store = await storeRequests(join(work, 'store'), process.env.TABLE_NAME || 'customers');
   let warm: Awaited<ReturnType<typeof measureWarmSignup>>;
   let rejections: Awaited<ReturnType<typeof measureRejections>>;
   let throughput: Awaited<ReturnType<typeof measureThroughput>>;
@@ -128,7 +128,7 @@ try {
       hashMs: warm.hashAlone.median,
     });
   } finally {
-    store.close();
+    await store.close();
     await server.stop();
   }
   const alone = warm.storeRequests;
