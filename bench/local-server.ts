@@ -17,12 +17,12 @@ export interface Answer {
 }
 
 export interface BenchServer {
-  /** The embedded DynamoDB the server stores in. */
-  storeEndpoint: string;
   /** POSTs a JSON body to the signup endpoint over a kept-alive connection of `agent`. */
   post: (body: unknown, agent?: Agent) => Promise<Answer>;
   /** How many bcryptjs hashes the server has computed since it started. */
   hashes: () => Promise<number>;
+  /** How long the server's synchronous bcryptjs hashes took in all, in ms, since it started. */
+  hashMs: () => Promise<number>;
   stop: () => Promise<void>;
 }
 
@@ -65,22 +65,19 @@ export const startBenchServer = async ({
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const { endpoint, storeEndpoint } = await new Promise<{ endpoint: URL; storeEndpoint: string }>(
-    (resolve, reject) => {
-      const onData = () => {
-        const api = /Signup API: (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
-        const store = /Store: embedded DynamoDB in .* on (http:\/\/\S+)/.exec(output);
-        if (api?.[1] && store?.[1]) {
-          child.stdout?.off('data', onData);
-          resolve({ endpoint: new URL(api[1]), storeEndpoint: store[1] });
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.once('exit', (code) =>
-        reject(new Error(`the local server exited (${code}) before listening:\n${output}`)),
-      );
-    },
-  );
+  const endpoint = await new Promise<URL>((resolve, reject) => {
+    const onData = () => {
+      const api = /Signup API: (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
+      if (api?.[1]) {
+        child.stdout?.off('data', onData);
+        resolve(new URL(api[1]));
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) =>
+      reject(new Error(`the local server exited (${code}) before listening:\n${output}`)),
+    );
+  });
 
   const defaultAgent = new Agent({ keepAlive: true, maxSockets: 1 });
   const post = (body: unknown, agent: Agent = defaultAgent): Promise<Answer> =>
@@ -111,11 +108,13 @@ export const startBenchServer = async ({
       outgoing.end(text);
     });
 
-  const hashes = (): Promise<number> =>
+  const hashCounts = (): Promise<{ hashes: number; hashMs: number }> =>
     new Promise((resolve) => {
-      child.once('message', (message) => resolve((message as { hashes: number }).hashes));
+      child.once('message', (message) => resolve(message as { hashes: number; hashMs: number }));
       child.send('hashes?');
     });
+  const hashes = async () => (await hashCounts()).hashes;
+  const hashMs = async () => (await hashCounts()).hashMs;
 
   const stop = async () => {
     defaultAgent.destroy();
@@ -126,5 +125,5 @@ export const startBenchServer = async ({
     }
     await rm(dataDir, { recursive: true, force: true });
   };
-  return { storeEndpoint, post, hashes, stop };
+  return { post, hashes, hashMs, stop };
 };

@@ -104,7 +104,7 @@ try {
   const nodeFlags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   log(`starting the local server at bcrypt cost ${WARM_BCRYPT_COST}`);
   const server = await startBenchServer({ bcryptCost: WARM_BCRYPT_COST, nodeFlags });
-  const store = storeRequests(server.storeEndpoint, process.env.TABLE_NAME || 'customers');
+  const store = await storeRequests(join(work, 'store'), process.env.TABLE_NAME || 'customers');
   let warm: Awaited<ReturnType<typeof measureWarmSignup>>;
   let rejections: Awaited<ReturnType<typeof measureRejections>>;
   let throughput: Awaited<ReturnType<typeof measureThroughput>>;
@@ -128,7 +128,7 @@ try {
       hashMs: warm.hashAlone.median,
     });
   } finally {
-    store.close();
+    await store.close();
     await server.stop();
   }
   const alone = warm.storeRequests;
@@ -186,6 +186,12 @@ try {
       measured: `${alone.pathBeyond.median} ms (p90 ${alone.pathBeyond.p90}): median of each sample's signup − hash − e-mail read − customer put, each alone (medians ${warm.signup.median}, ${warm.hashAlone.median}, ${alone.emailRead.median}, ${alone.customerPut.median} ms)`,
       budget: `≤ ${BUDGETS.pathBeyondHashAndStoreMs} ms`,
       holds: alone.pathBeyond.median <= BUDGETS.pathBeyondHashAndStoreMs,
+    },
+    {
+      what: `warm signup (cost ${WARM_BCRYPT_COST}), the path beyond the signup's own hash and the store's two requests`,
+      measured: `${alone.pathBeyondOwnHash.median} ms (p90 ${alone.pathBeyondOwnHash.p90}): as above with each signup's hash as long as it took in the server`,
+      budget: 'reported',
+      holds: true,
     },
     {
       what: `warm signup (cost ${WARM_BCRYPT_COST}), the store answering at once`,

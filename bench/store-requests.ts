@@ -1,13 +1,13 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../functions/dynamodb/client.ts';
+import { createDynamoDbClient, toDocumentClient } from '../functions/dynamodb/client.ts';
 import { createDynamoDbCustomerStore } from '../functions/dynamodb/customer-store.ts';
+import { ensureTable, startEmbeddedDynamoDb } from '../local/embedded-dynamodb.ts';
 
 export interface StoreRequests {
   /** One e-mail read as a signup makes it, timed: the e-mail is new. */
   emailRead: (sample: number) => Promise<number>;
   /** One customer's put as a signup makes it after its hash, timed; its slug claim beforehand is not. */
   customerPut: (sample: number) => Promise<number>;
-  close: () => void;
+  close: () => Promise<void>;
 }
 
 const timed = async (request: () => Promise<unknown>): Promise<number> => {
@@ -18,11 +18,15 @@ const timed = async (request: () => Promise<unknown>): Promise<number> => {
 
 /**
  * The two requests a warm signup cannot do without, each alone, through the signup's own store and
- * client options on the server's DynamoDB: what the path beyond the hash is measured against.
+ * client options, on an embedded DynamoDB in this process on LevelDB under `dataDir`: as in `npm
+ * start`, the client and the engine then share one thread, where a server's engine in another
+ * process would do its share of each request on another core.
  */
-export const storeRequests = (endpoint: string, tableName: string): StoreRequests => {
-  const client: DynamoDBDocumentClient = createDocumentClient({ endpoint });
-  const store = createDynamoDbCustomerStore(client, tableName);
+export const storeRequests = async (dataDir: string, tableName: string): Promise<StoreRequests> => {
+  const dynamoDb = await startEmbeddedDynamoDb({ dataDir });
+  const client = createDynamoDbClient({ endpoint: dynamoDb.endpoint });
+  await ensureTable(client, tableName);
+  const store = createDynamoDbCustomerStore(toDocumentClient(client), tableName);
   const passwordHash = `bcrypt$$2b$10$${'a'.repeat(53)}`;
   return {
     emailRead: (sample) => timed(() => store.findEmailHolder(`bench-read-${sample}@example.com`)),
@@ -45,6 +49,9 @@ export const storeRequests = (endpoint: string, tableName: string): StoreRequest
         ),
       );
     },
-    close: () => client.destroy(),
+    close: async () => {
+      client.destroy();
+      await dynamoDb.close();
+    },
   };
 };

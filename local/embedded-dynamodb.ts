@@ -62,6 +62,10 @@ export const makeDirectories = (directory: string): void => {
       if (errorCode(error) !== 'EEXIST') throw error;
     }
   }
+  // As mkdir -p: a file in the directory's place is an error.
+  if (!statSync(directory).isDirectory()) {
+    throw Object.assign(new Error(`${directory} is not a directory`), { code: 'EEXIST' });
+  }
 };
 
 /**
