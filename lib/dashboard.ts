@@ -30,9 +30,34 @@ export const signupMetrics = {
   replayed: 'SignupsReplayed',
   /** With the dimension `reason`, the outcome of the refused request. */
   rejected: 'SignupsRejected',
+  /** Under enumeration protection: a valid signup answered 202, whoever holds its address. */
+  accepted: 'SignupsAccepted',
+  verified: 'CustomersVerified',
+  /** With the dimension `reason`, as the signup's. */
+  verificationsRejected: 'VerificationsRejected',
+  resendsAccepted: 'ResendsAccepted',
+  resendsRejected: 'ResendsRejected',
+  /** The change queue's function: mails and events, one count each. */
+  changes: [
+    'MailsSent',
+    'MailsFailed',
+    'MailQuotaReached',
+    'StaleMailsSkipped',
+    'EventsPublished',
+    'EventsFailed',
+  ],
 } as const;
 
 const period = Duration.minutes(5);
+
+/** Every metric of `name` by `reason`, one line each. */
+const rejectedByReason = (name: string): MathExpression =>
+  new MathExpression({
+    expression: `SEARCH('{${signupMetrics.namespace},reason,service} MetricName="${name}" service="${signupMetrics.service}"', 'Sum', ${period.toSeconds()})`,
+    usingMetrics: {},
+    label: '',
+    period,
+  });
 
 const signupMetric = (metricName: string, dimensions: Record<string, string> = {}): Metric =>
   new Metric({
@@ -79,21 +104,39 @@ export class SignupDashboard extends Construct {
 
     dashboard.addWidgets(
       new GraphWidget({
-        title: 'Signups: created and replayed',
-        left: [signupMetric(signupMetrics.created), signupMetric(signupMetrics.replayed)],
+        title: 'Signups: created, accepted and replayed',
+        left: [
+          signupMetric(signupMetrics.created),
+          signupMetric(signupMetrics.accepted),
+          signupMetric(signupMetrics.replayed),
+        ],
         width: 8,
       }),
       new GraphWidget({
         title: 'Signups rejected, by reason',
-        left: [
-          new MathExpression({
-            expression: `SEARCH('{${signupMetrics.namespace},reason,service} MetricName="${signupMetrics.rejected}" service="${signupMetrics.service}"', 'Sum', ${period.toSeconds()})`,
-            usingMetrics: {},
-            label: '',
-            period,
-          }),
-        ],
+        left: [rejectedByReason(signupMetrics.rejected)],
         width: 16,
+      }),
+    );
+
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Addresses verified, links resent',
+        left: [signupMetric(signupMetrics.verified), signupMetric(signupMetrics.resendsAccepted)],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Verifications and resends refused, by reason',
+        left: [
+          rejectedByReason(signupMetrics.verificationsRejected),
+          rejectedByReason(signupMetrics.resendsRejected),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Changes: mails and events',
+        left: signupMetrics.changes.map((name) => signupMetric(name)),
+        width: 8,
       }),
     );
 

@@ -30,7 +30,7 @@ interface RouteTelemetry {
   rejected: string;
 }
 
-const routeTelemetry = {
+export const routeTelemetry = {
   signup: {
     answered: 'signup answered',
     counted: { created: 'SignupsCreated', replayed: 'SignupsReplayed', accepted: 'SignupsAccepted' },

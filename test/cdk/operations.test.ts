@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTelemetry } from '../../functions/http/telemetry.ts';
+import { createTelemetry, routeTelemetry } from '../../functions/http/telemetry.ts';
 import { grantedStoreActions, storeOperations } from '../../lib/alarms.ts';
 import { signupMetrics } from '../../lib/dashboard.ts';
 import { stageConfigs, stageNames } from '../../lib/stage-config.ts';
@@ -417,6 +417,16 @@ describe.each(stageNames)('operating the %s stack', (stage) => {
         expect(body).toContain(shown);
       }
       expect(body.includes('AWS/WAFV2')).toBe(config.webAcl !== undefined);
+    });
+
+    it('graphs every count the three HTTP functions emit', () => {
+      const dashboards = synthesized.template.findResources('AWS::CloudWatch::Dashboard') as Resources;
+      const body = textOf(dashboards[onlyLogicalId(dashboards)]?.Properties.DashboardBody);
+      const emitted = Object.values(routeTelemetry).flatMap(({ counted, rejected }) => [
+        ...Object.values(counted),
+        rejected,
+      ]);
+      for (const name of emitted) expect(body, name).toContain(name);
     });
 
     it('graphs the mails sent and failed, and the change queue', () => {
