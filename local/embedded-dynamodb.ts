@@ -188,6 +188,15 @@ export const ensureTable = async (client: DynamoDBClient, tableName: string): Pr
   await enableTimeToLive(client, tableName);
 };
 
+/** The indexes of the table's definition that a table kept from an older version lacks. */
+export const missingIndexes = async (client: DynamoDBClient, tableName: string): Promise<string[]> => {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map(({ IndexName }) => IndexName));
+  return (createTableInput(tableName).GlobalSecondaryIndexes ?? [])
+    .map(({ IndexName }) => IndexName ?? '')
+    .filter((name) => !present.has(name));
+};
+
 const enableTimeToLive = async (client: DynamoDBClient, tableName: string): Promise<void> => {
   const { TimeToLiveDescription } = await client.send(
     new DescribeTimeToLiveCommand({ TableName: tableName }),

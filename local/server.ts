@@ -12,10 +12,10 @@ import { createDynamoDbClient } from '../functions/dynamodb/client.ts';
 import { isStoreFault } from '../functions/dynamodb/faults.ts';
 import { TIMEOUT_EARLY_MS } from '../functions/http/post-route.ts';
 import { createTelemetry } from '../functions/http/telemetry.ts';
-import { quoted, readSettings, SettingError } from '../functions/settings.ts';
+import { quoted, readSettings, SettingError, type Settings } from '../functions/settings.ts';
 import { createVerificationUseCases } from '../functions/verify-customer/use-cases.ts';
 import { localContext, toApiGatewayEvent } from './api-gateway-event.ts';
-import { ensureTable, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
+import { ensureTable, missingIndexes, startEmbeddedDynamoDb } from './embedded-dynamodb.ts';
 import { estimateHashMs, highestCostWithin } from './hash-time.ts';
 import { createLocalHandlers, type Handler } from './local-handlers.ts';
 import { startLocalInbox } from './local-inbox.ts';
@@ -186,11 +186,26 @@ const corsOriginsWarning = (
 };
 
 /** The table, created unless it exists; a store that is not there, or refuses the name, is a setting's mistake. */
-const prepareTable = async (endpoint: string, tableName: string, external: boolean): Promise<void> => {
+const prepareTable = async (
+  endpoint: string,
+  { tableName, emailVerification }: Settings,
+  external: boolean,
+  dataDir: string,
+): Promise<void> => {
   const client = createDynamoDbClient({ endpoint });
   try {
     await ensureTable(client, tableName);
+    // The verify route queries the token index, which dynalite cannot add to a table it already holds.
+    const missing = emailVerification === 'required' ? await missingIndexes(client, tableName) : [];
+    if (missing.length > 0) {
+      const where = external ? `TABLE_NAME=${tableName}` : `DATA_DIR=${dataDir}`;
+      throw new SettingError(
+        external ? 'TABLE_NAME' : 'DATA_DIR',
+        `${where} holds a customers table from before e-mail verification (no ${missing.join(', ')}): use another ${external ? 'TABLE_NAME' : 'DATA_DIR'}, or move it aside`,
+      );
+    }
   } catch (error) {
+    if (error instanceof SettingError) throw error;
     const { name, message, code } = error as Error & { code?: string };
     if (external && isStoreFault(error)) {
       throw new SettingError(
@@ -246,7 +261,7 @@ const main = async () => {
 
   const embedded = external ? undefined : await startEmbeddedDynamoDb({ dataDir });
   const endpoint = settings.dynamodbEndpoint ?? embedded?.endpoint ?? '';
-  await prepareTable(endpoint, settings.tableName, external);
+  await prepareTable(endpoint, settings, external, dataDir);
 
   const mail = startLocalMail(
     localMailSettings(process.env, {

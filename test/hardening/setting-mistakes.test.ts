@@ -5,7 +5,11 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createDynamoDbClient } from '../../functions/dynamodb/client.ts';
+import { createTableInput, customersTable } from '../../functions/dynamodb/customers-table.ts';
+import { startEmbeddedDynamoDb } from '../../local/embedded-dynamodb.ts';
 import { startLocalServer } from '../support/local-server.ts';
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -175,6 +179,30 @@ describe.concurrent('npm start refuses a wrong setting in one line that names it
     expect(expectRefusal(await npmStart({ DATA_DIR: join(file, 'data') }), 'DATA_DIR=')).toContain(
       'is not a directory',
     );
+  });
+
+  it('DATA_DIR holding a table from before e-mail verification, when verification is required', async () => {
+    // Prepare: the table as it was made before the token index.
+    const dataDir = emptyDir();
+    const store = await startEmbeddedDynamoDb({ dataDir });
+    const client = createDynamoDbClient({ endpoint: store.endpoint });
+    const current = createTableInput('customers');
+    await client.send(
+      new CreateTableCommand({
+        ...current,
+        GlobalSecondaryIndexes: current.GlobalSecondaryIndexes?.filter(
+          ({ IndexName }) => IndexName !== customersTable.tokenIndex.indexName,
+        ),
+      }),
+    );
+    client.destroy();
+    await store.close();
+
+    // Act
+    const result = await npmStart({ DATA_DIR: dataDir, EMAIL_VERIFICATION: 'required' });
+
+    // Assess
+    expect(expectRefusal(result, `DATA_DIR=${dataDir}`)).toContain(customersTable.tokenIndex.indexName);
   });
 
   it('DATA_DIR in a directory that exists but takes no new directory (/proc)', async () => {
