@@ -1,18 +1,15 @@
 import type { NoticeRequest, StoredCustomer } from '../core/customer-store.ts';
+import type { CustomerRepresentation } from '../core/signup.ts';
 import { customersTable } from './customers-table.ts';
 import type { TableRequests } from './table-requests.ts';
 
 export const customerKey = (emailKey: string): string => `${customersTable.keyPrefixes.customer}${emailKey}`;
 
-/** The customer item, besides its key and the `revoked_claims` that slug fencing keeps on it. */
-export interface CustomerItem {
-  email: string;
-  first_name: string;
-  last_name: string;
-  slug: string;
-  date_of_birth: string | null;
-  address: null;
-  last_purchase_date: null;
+/**
+ * The customer item, besides its key and the `revoked_claims` that slug fencing keeps on it: the
+ * customer as the contract answers it, under the same names, and what the store keeps beside it.
+ */
+export interface CustomerItem extends CustomerRepresentation {
   password: string;
   created_at: string;
   is_active: boolean;
