@@ -1,14 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { brand } from '../functions/core/brand.ts';
-import {
-  createCustomerChangesHandler,
-  createMailTelemetry,
-} from '../functions/customer-changes/create-customer-changes-handler.ts';
+import { createCustomerChangesHandler } from '../functions/customer-changes/create-customer-changes-handler.ts';
 import {
   createDocumentClient,
   createDynamoDbClient,
   toDocumentClient,
 } from '../functions/dynamodb/client.ts';
+import { createTelemetry } from '../functions/http/telemetry.ts';
 import { type MailSettings, readMailSettings } from '../functions/mail/settings.ts';
 import { attachChangeRelay, type ChangeRelay } from './change-relay.ts';
 import { createEventLog } from './event-log.ts';
@@ -52,7 +50,7 @@ export interface LocalMail extends ChangeRelay {
  * through SES's API to the local inbox (or SES_ENDPOINT) and logs its events (there is no bus).
  */
 export const startLocalMail = (settings: MailSettings, dynamodbEndpoint: string): LocalMail => {
-  const telemetry = createMailTelemetry();
+  const telemetry = createTelemetry();
   const consume = createCustomerChangesHandler(settings, {
     db: createDocumentClient({ endpoint: dynamodbEndpoint }),
     publisher: createEventLog(telemetry.logger),

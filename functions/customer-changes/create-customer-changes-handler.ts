@@ -1,26 +1,15 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { brand } from '../core/brand.ts';
 import { type CustomerEventPublisher, createCustomerChangeEffects } from '../core/customer-change-effects.ts';
 import { createDocumentClient } from '../dynamodb/client.ts';
 import { createDynamoDbMailQuota } from '../dynamodb/mail-quota.ts';
 import { createDynamoDbMailRecipients } from '../dynamodb/mail-recipients.ts';
-import type { Telemetry } from '../http/telemetry.ts';
+import { createTelemetry, type Telemetry } from '../http/telemetry.ts';
 import { createEventBridgeClient, createSesClient } from '../mail/clients.ts';
 import { createEventBridgePublisher } from '../mail/event-publisher.ts';
 import { createSesMailer } from '../mail/ses-mailer.ts';
 import type { MailSettings } from '../mail/settings.ts';
 import { createHandler } from './handler.ts';
-
-const SERVICE_NAME = 'customer-signup';
-const METRICS_NAMESPACE = 'CustomerSignup';
-
-/** Powertools' logger and metrics, as the signup's: the mails' metrics sit beside the signups'. */
-export const createMailTelemetry = (): Telemetry => ({
-  logger: new Logger({ serviceName: SERVICE_NAME }),
-  metrics: new Metrics({ serviceName: SERVICE_NAME, namespace: METRICS_NAMESPACE }),
-});
 
 export interface CustomerChangesOverrides {
   /** The document client to read and count with (the local run's); by default one on the settings' endpoint. */
@@ -60,6 +49,6 @@ export const createCustomerChangesHandler = (
       signInUrl: new URL(brand.signInUrl, settings.verifyUrl).href,
       now: () => new Date(),
     }),
-    telemetry: overrides.telemetry ?? createMailTelemetry(),
+    telemetry: overrides.telemetry ?? createTelemetry(),
   });
 };
