@@ -40,6 +40,7 @@ export const signupMetrics = {
   /** The change queue's function: mails and events, one count each. */
   changes: [
     'MailsSent',
+    'MailsRefused',
     'MailsFailed',
     'MailQuotaReached',
     'StaleMailsSkipped',

@@ -23,8 +23,11 @@ export interface MailQuota {
   admit(emailKey: string, day: string, nonce: string): Promise<boolean>;
 }
 
+/** `refused`: the provider will never take this mail; sending it again cannot help. */
+export type MailResult = 'sent' | 'refused';
+
 export interface Mailer {
-  send(mail: Mail): Promise<void>;
+  send(mail: Mail): Promise<MailResult>;
 }
 
 export interface CustomerEventPublisher {
@@ -47,8 +50,8 @@ export interface CustomerChangeEffectsDependencies {
 
 /** What became of one action: the mail sent or left out, and why; the events published. */
 export type EffectOutcome =
-  | { effect: 'verification-mail'; result: 'sent' | 'stale' | 'quota-reached' }
-  | { effect: 'signup-attempt-notice'; result: 'sent' }
+  | { effect: 'verification-mail'; result: MailResult | 'stale' | 'quota-reached' }
+  | { effect: 'signup-attempt-notice'; result: MailResult }
   | { effect: 'events'; result: 'published'; count: number };
 
 /** One action that failed, for the caller to retry the change: the provider's error, never the mail. */
@@ -94,7 +97,7 @@ export const createCustomerChangeEffects = ({
       return { effect: 'verification-mail', result: 'stale' };
     if (!(await quota.admit(emailKey, at.toISOString().slice(0, 10), nonce)))
       return { effect: 'verification-mail', result: 'quota-reached' };
-    await mailer.send(
+    const result = await mailer.send(
       verificationMail({
         to: recipient.email,
         firstName: recipient.firstName,
@@ -102,7 +105,7 @@ export const createCustomerChangeEffects = ({
         validForSeconds: (recipient.expiresAt - at.getTime()) / 1000,
       }),
     );
-    return { effect: 'verification-mail', result: 'sent' };
+    return { effect: 'verification-mail', result };
   };
 
   const attempt = async (
@@ -126,8 +129,10 @@ export const createCustomerChangeEffects = ({
       else
         runs.push(
           attempt('signup-attempt-notice', async () => {
-            await mailer.send(signupAttemptNotice({ to: action.to, firstName: action.firstName, signInUrl }));
-            return { effect: 'signup-attempt-notice', result: 'sent' };
+            const result = await mailer.send(
+              signupAttemptNotice({ to: action.to, firstName: action.firstName, signInUrl }),
+            );
+            return { effect: 'signup-attempt-notice', result };
           }),
         );
     }

@@ -82,6 +82,7 @@ const describeError = (error: unknown): ErrorDescription => {
 const metricOf = (outcome: EffectOutcome): [name: string, value: number] => {
   if (outcome.effect === 'events') return ['EventsPublished', outcome.count];
   if (outcome.result === 'sent') return ['MailsSent', 1];
+  if (outcome.result === 'refused') return ['MailsRefused', 1];
   if (outcome.result === 'quota-reached') return ['MailQuotaReached', 1];
   return ['StaleMailsSkipped', 1];
 };

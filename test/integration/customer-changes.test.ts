@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -233,6 +234,30 @@ describe('mails and events from the table stream, through the SQS messages a Pip
     expect(again.answer).toEqual({ batchItemFailures: [] });
     const mails = await mailsTo(address);
     expect(mails.map((mail) => tokenHash(linkToken(mail)))).toEqual([item.token_hash]);
+  });
+
+  it('counts a mail SES refuses for good and does not deliver its message again', async () => {
+    const address = uniqueAddress();
+    await writePending(address);
+    const records = await stream.newRecords();
+    // An SESv2 endpoint that answers every SendEmail as SES does in the sandbox for an unverified recipient.
+    const refusing = createHttpServer((_request, response) => {
+      response.writeHead(400, { 'content-type': 'application/json', 'x-amzn-errortype': 'MessageRejected' });
+      response.end(JSON.stringify({ message: `Email address is not verified: ${address}` }));
+    }).listen(0, '127.0.0.1');
+    await new Promise((listening) => refusing.once('listening', listening));
+    const { port } = refusing.address() as { port: number };
+    try {
+      const refused = await deliver(handlerFor({ sesEndpoint: `http://127.0.0.1:${port}` }), records);
+      expect(refused.answer).toEqual({ batchItemFailures: [] });
+      expect(refused.lines.find((line) => '_aws' in line)).toMatchObject({ MailsRefused: 1 });
+      expect(refused.lines.find((line) => line.message === 'change carried out')).toMatchObject({
+        outcomes: expect.arrayContaining(['verification-mail:refused']),
+      });
+      expect(JSON.stringify(refused.lines)).not.toContain(address);
+    } finally {
+      refusing.close();
+    }
   });
 
   it('publishes CustomerSignedUp and CustomerVerified with the public fields only', async () => {

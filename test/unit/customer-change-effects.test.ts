@@ -27,6 +27,7 @@ const setUp = (recipient: MailRecipient | undefined, { admit = true, mailerFails
       send: async (mail) => {
         if (mailerFails) throw new Error('SES is down');
         sent.push(mail);
+        return 'sent';
       },
     },
     publisher: { publish: async (events) => void published.push(...events) },

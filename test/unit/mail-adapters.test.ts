@@ -1,5 +1,11 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import {
+  MessageRejected,
+  SESv2Client,
+  SendEmailCommand,
+  SendingPausedException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it } from 'vitest';
 import type { CustomerEvent } from '../../functions/core/customer-changes.ts';
@@ -19,11 +25,12 @@ describe('the SES mailer', () => {
     const ses = mockClient(client);
     ses.on(SendEmailCommand).resolves({ MessageId: 'm1' });
 
-    await createSesMailer({
+    const result = await createSesMailer({
       client,
       from: 'Shop <no-reply@example.com>',
       configurationSetName: 'signup',
     }).send(mail);
+    expect(result).toBe('sent');
     await createSesMailer({ client, from: 'no-reply@example.com' }).send(mail);
 
     const [withSet, withoutSet] = ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input);
@@ -39,6 +46,27 @@ describe('the SES mailer', () => {
       ConfigurationSetName: 'signup',
     });
     expect(withoutSet).not.toHaveProperty('ConfigurationSetName');
+  });
+});
+
+describe('the SES mailer on errors', () => {
+  const failingWith = (error: Error) => {
+    const client = new SESv2Client({ region: 'eu-west-1' });
+    mockClient(client).on(SendEmailCommand).rejects(error);
+    return createSesMailer({ client, from: 'no-reply@example.com' });
+  };
+
+  it('answers refused when SES rejects the message itself: sending it again cannot help', async () => {
+    const rejected = new MessageRejected({ message: 'Email address is not verified.', $metadata: {} });
+    expect(await failingWith(rejected).send(mail)).toBe('refused');
+  });
+
+  it.each([
+    new TooManyRequestsException({ message: 'Too many requests', $metadata: {} }),
+    new SendingPausedException({ message: 'Sending paused', $metadata: {} }),
+    new Error('socket hang up'),
+  ])('throws $name, for the change to be delivered again', async (error) => {
+    await expect(failingWith(error).send(mail)).rejects.toBe(error);
   });
 });
 
