@@ -17,8 +17,10 @@ export interface Answer {
 }
 
 export interface BenchServer {
-  /** POSTs a JSON body to the signup endpoint over a kept-alive connection of `agent`. */
-  post: (body: unknown, agent?: Agent) => Promise<Answer>;
+  /** POSTs a JSON body to the signup endpoint (or `path` on the API) over a kept-alive connection of `agent`. */
+  post: (body: unknown, agent?: Agent, path?: string) => Promise<Answer>;
+  /** The local inbox's URL, as the server printed it. */
+  inboxUrl: string;
   /** How many bcryptjs hashes the server has computed since it started. */
   hashes: () => Promise<number>;
   /** How long the server's synchronous bcryptjs hashes took in all, in ms, since it started. */
@@ -35,8 +37,11 @@ export const startBenchServer = async ({
   bcryptCost,
   nodeFlags = [],
   instantStore = false,
+  environment = {},
 }: {
   bcryptCost: number;
+  /** More settings of the server, such as EMAIL_VERIFICATION. */
+  environment?: Readonly<Record<string, string>>;
   /** Node flags for the server, such as `--cpu-prof` to see where a signup's time goes. */
   nodeFlags?: readonly string[];
   /** Whether the store's requests answer at once (bench/instant-store.ts) instead of reaching dynalite. */
@@ -54,7 +59,13 @@ export const startBenchServer = async ({
     ],
     {
       cwd: projectRoot,
-      env: { ...process.env, PORT: '0', DATA_DIR: dataDir, BCRYPT_COST: String(bcryptCost) },
+      env: {
+        ...process.env,
+        ...environment,
+        PORT: '0',
+        DATA_DIR: dataDir,
+        BCRYPT_COST: String(bcryptCost),
+      },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     },
   );
@@ -65,12 +76,13 @@ export const startBenchServer = async ({
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const endpoint = await new Promise<URL>((resolve, reject) => {
+  const [endpoint, inboxUrl] = await new Promise<[URL, string]>((resolve, reject) => {
     const onData = () => {
       const api = /Signup API: (http:\/\/127\.0\.0\.1:\d+\/\S*)/.exec(output);
-      if (api?.[1]) {
+      const inbox = /Mail: local inbox (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (api?.[1] && inbox?.[1]) {
         child.stdout?.off('data', onData);
-        resolve(new URL(api[1]));
+        resolve([new URL(api[1]), inbox[1]]);
       }
     };
     child.stdout?.on('data', onData);
@@ -80,12 +92,12 @@ export const startBenchServer = async ({
   });
 
   const defaultAgent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const post = (body: unknown, agent: Agent = defaultAgent): Promise<Answer> =>
+  const post = (body: unknown, agent: Agent = defaultAgent, path?: string): Promise<Answer> =>
     new Promise((resolve, reject) => {
       const text = JSON.stringify(body);
       const started = performance.now();
       const outgoing = request(
-        endpoint,
+        path === undefined ? endpoint : new URL(path, endpoint),
         {
           method: 'POST',
           agent,
@@ -125,5 +137,5 @@ export const startBenchServer = async ({
     }
     await rm(dataDir, { recursive: true, force: true });
   };
-  return { post, hashes, hashMs, stop };
+  return { post, inboxUrl, hashes, hashMs, stop };
 };

@@ -16,6 +16,7 @@ import { stageConfigs } from '../lib/stage-config.ts';
 import { buildBaseline, buildSignupWithSourceMap, bytesBySource, deployedBundle } from './bundles.ts';
 import { closedPort, functionEnvironment, measureColdStarts } from './cold-start.ts';
 import { costPerMillionSignups } from './cost.ts';
+import { ENUMERATION_PROTECTED, measureEnumerationTiming } from './enumeration.ts';
 import { measureInitBreakdown } from './init-breakdown.ts';
 import { startBenchServer } from './local-server.ts';
 import { round } from './stats.ts';
@@ -29,6 +30,7 @@ const SAMPLES = {
   warmSignupsAtProdCost: 12,
   rejectionsPerKind: 40,
   throughputSignups: 80,
+  enumerationSignupsPerKind: 30,
 };
 const WARM_BCRYPT_COST = 10;
 const THROUGHPUT_CLIENTS = 8;
@@ -42,7 +44,9 @@ const BUDGETS = {
   invalidInputMs: 3,
   commonPasswordMs: 3,
   duplicateEmailMs: 5,
-};
+  // The contract's bounds on a pending or taken address's answer time over a new one's.
+  enumerationRatio: [0.8, 1.25],
+} as const;
 
 const resultsFile = new URL('./results.json', import.meta.url);
 
@@ -165,6 +169,25 @@ try {
     await instantServer.stop();
   }
 
+  log(
+    `${SAMPLES.enumerationSignupsPerKind} signups each of a new, a pending and a taken address, enumeration protection on`,
+  );
+  const protectedServer = await startBenchServer({
+    bcryptCost: WARM_BCRYPT_COST,
+    nodeFlags,
+    environment: ENUMERATION_PROTECTED,
+  });
+  let enumeration: Awaited<ReturnType<typeof measureEnumerationTiming>>;
+  try {
+    enumeration = await measureEnumerationTiming(protectedServer, {
+      samples: SAMPLES.enumerationSignupsPerKind,
+    });
+  } finally {
+    await protectedServer.stop();
+  }
+  const [lowestRatio, highestRatio] = BUDGETS.enumerationRatio;
+  const withinEnumerationBounds = (ratio: number) => ratio >= lowestRatio && ratio <= highestRatio;
+
   // Lambda runs the signup at the prod cost: the measured signup there, hash and store included.
   const cost = costPerMillionSignups(warmAtProdCost.signup.median);
 
@@ -204,6 +227,13 @@ try {
       measured: `${warmAtProdCost.signup.median} ms vs ${warmAtProdCost.hashAlone.median} ms for one hash: ${warmAtProdCost.ratio}× (+${warmAtProdCost.overheadMs} ms)`,
       budget: 'reported',
       holds: true,
+    },
+    {
+      what: `enumeration protection (cost ${WARM_BCRYPT_COST}): a pending and a taken address against a new one`,
+      measured: `${enumeration.pendingAddress.median} ms and ${enumeration.takenAddress.median} ms vs ${enumeration.newAddress.median} ms: ${enumeration.pendingRatio}× and ${enumeration.takenRatio}×`,
+      budget: `${lowestRatio}–${highestRatio}× each`,
+      holds:
+        withinEnumerationBounds(enumeration.pendingRatio) && withinEnumerationBounds(enumeration.takenRatio),
     },
     ...(
       [
@@ -263,6 +293,7 @@ try {
     warmSignupWithoutStore: warmWithoutStore,
     warmSignupAtProdCost: warmAtProdCost,
     rejections,
+    enumeration,
     throughput,
     cost,
   };
