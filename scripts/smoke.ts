@@ -2,8 +2,9 @@
  * `npm run smoke -- --url <ApiUrl> [--origin <an allowed origin>] [--give-up-after <seconds>]`
  *
  * Checks a running stage the way a client would: refusals of every kind, one valid signup on a throwaway
- * address of the reserved domain example.com (RFC 2606), its idempotent replay and its duplicate, CORS
- * preflights, `/openapi.json`. Nothing else is written, so it may run against prod after every deploy.
+ * address of SES's mailbox simulator, its idempotent replay and its duplicate, CORS preflights,
+ * `/openapi.json`. Nothing else is written, so it may run against prod after every deploy. The
+ * signup's answers follow the stage's e-mail verification, which the resend route tells (404 when off).
  * Prints a line per check; exits 0 when all hold, 1 naming what failed, 2 on a wrong argument.
  */
 import { randomBytes } from 'node:crypto';
@@ -85,12 +86,22 @@ const expectJson = (answer: Answer, status: number, body: unknown): void => {
   if (got !== JSON.stringify(body)) throw new Error(`expected ${JSON.stringify(body)}, got ${got}`);
 };
 
-/** A customer whose address and password no one else has: a subaddress of example.com. */
+/** What a stage answers a valid signup with (`CONTRACT.md`): its verification and enumeration settings. */
+type SignupMode = 'active at once' | 'pending' | 'accepted';
+
+/** Under enumeration protection, every valid signup's answer. */
+const accepted = { detail: 'Check your inbox to finish signing up.' };
+
+/**
+ * A customer whose address and password no one else has. The address is a labelled success address of
+ * SES's mailbox simulator: a stage with verification mails it, and the mail counts as delivered, never
+ * as a bounce against the account's reputation.
+ */
 const throwawaySignup = () => {
   const id = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
   const password = `Zq!${randomBytes(12).toString('base64url')}7`;
   return {
-    email: `smoke+${id}@example.com`,
+    email: `success+smoke-${id}@simulator.amazonses.com`,
     first_name: 'Smoke',
     last_name: 'Test',
     password,
@@ -127,6 +138,7 @@ export const runSmoke = async (options: Options, print: (line: string) => void):
   const signupBody = JSON.stringify(signup);
   const idempotencyKey = `smoke-${randomBytes(16).toString('hex')}`;
   let created: string | undefined;
+  let mode: SignupMode | undefined;
 
   const checks: [string, () => Promise<void>][] = [
     [
@@ -205,9 +217,30 @@ export const runSmoke = async (options: Options, print: (line: string) => void):
       },
     ],
     [
-      `a valid signup (${signup.email}) is 201 with the customer, no password`,
+      'the resend route tells whether the stage verifies addresses (404 when off, 400 for no address)',
+      async () => {
+        const answer = await send(new URL('api/v1/customers/verify/resend/', base), {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: '{}',
+        });
+        if (answer.status === 404) mode = 'active at once';
+        else {
+          expectStatus(answer, 400);
+          mode = 'pending';
+        }
+      },
+    ],
+    [
+      `a valid signup (${signup.email}) is 201 with the customer, no password (202 under enumeration protection)`,
       async () => {
         const answer = await post(signupBody, 'application/json', { 'Idempotency-Key': idempotencyKey });
+        if (mode === 'pending' && answer.status === 202) {
+          expectJson(answer, 202, accepted);
+          mode = 'accepted';
+          created = answer.text;
+          return;
+        }
         expectStatus(answer, 201);
         const customer = json(answer) as Record<string, unknown>;
         const expected = {
@@ -232,18 +265,24 @@ export const runSmoke = async (options: Options, print: (line: string) => void):
       async () => {
         if (created === undefined) throw new Error('no signup to replay');
         const answer = await post(signupBody, 'application/json', { 'Idempotency-Key': idempotencyKey });
-        expectStatus(answer, 201);
+        expectStatus(answer, mode === 'accepted' ? 202 : 201);
         if (answer.text !== created) throw new Error(`got ${answer.text}`);
       },
     ],
     [
-      'the same e-mail again, its domain in capitals, is 400 already exists',
+      'the same e-mail again, its domain in capitals, is 400 already exists (a pending account is replaced: 201; 202 under enumeration protection)',
       async () => {
         const [local, domain = ''] = signup.email.split('@');
         const again = { ...signup, email: `${local}@${domain.toUpperCase()}` };
-        expectJson(await post(JSON.stringify(again), 'application/json'), 400, {
-          email: ['customer with this email address already exists.'],
-        });
+        const answer = await post(JSON.stringify(again), 'application/json');
+        if (mode === 'accepted') return expectJson(answer, 202, accepted);
+        if (mode === 'pending') {
+          expectStatus(answer, 201);
+          const { email } = json(answer) as { email?: unknown };
+          if (email !== signup.email) throw new Error(`email: ${JSON.stringify(email)}`);
+          return;
+        }
+        expectJson(answer, 400, { email: ['customer with this email address already exists.'] });
       },
     ],
     [

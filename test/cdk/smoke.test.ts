@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalServer, startLocalServer } from '../support/local-server.ts';
 
 const smokeScript = new URL('../../scripts/smoke.ts', import.meta.url).pathname;
@@ -74,6 +74,44 @@ describe('npm run smoke against npm start', () => {
     expect(run.exitCode).toBe(1);
     expect(run.output).toMatch(/^FAIL GET is 405 with Allow: POST, OPTIONS: /m);
     expect(run.output).toMatch(/\d+ of \d+ checks failed\./);
+  }, 60_000);
+});
+
+describe.each([
+  ['e-mail verification required', { EMAIL_VERIFICATION: 'required' }, 'created'],
+  ['enumeration protection on', { EMAIL_VERIFICATION: 'required', ENUMERATION_PROTECTION: 'on' }, 'accepted'],
+])('npm run smoke against npm start with %s', (_mode, environment, outcome) => {
+  let server: LocalServer;
+
+  beforeAll(async () => {
+    server = await startLocalServer(environment);
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('passes every check, its signup pending, and mails only SES’s mailbox simulator', async () => {
+    const run = await smoke('--url', `${server.baseUrl}/api/v1/customers/`);
+
+    expect(run.output).not.toContain('FAIL');
+    expect(run.output).toMatch(/All \d+ checks hold\./);
+    expect(run.exitCode).toBe(0);
+    const outcomes = [...server.output().matchAll(/"outcome":"(\w[\w-]*)"/g)].map((match) => match[1]);
+    expect(outcomes.filter((value) => value === outcome)).toHaveLength(2);
+    // The mails go out from the table's changes, after the answers: wait for the first.
+    const recipients = await vi.waitFor(
+      async () => {
+        const store = (await (await fetch(`${server.inboxUrl}/store`)).json()) as {
+          emails: { destination: { to: string[] } }[];
+        };
+        const to = store.emails.flatMap((mail) => mail.destination.to);
+        expect(to.length).toBeGreaterThan(0);
+        return to;
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    for (const recipient of recipients)
+      expect(recipient).toMatch(/^success\+smoke-[\w-]+@simulator\.amazonses\.com$/i);
   }, 60_000);
 });
 
