@@ -39,11 +39,19 @@ export const nameForMail = (name: string): string =>
 
 const SECONDS_PER = { day: 86_400, hour: 3_600, minute: 60 } as const;
 
-/** How long a link stays valid, in the largest unit that keeps at least two of it: `2 days`, `47 hours`, `1 minute`. */
+/** A mail that goes within this long of its link's making states the window it was made with. */
+const SLACK_SECONDS = 60;
+
+/**
+ * How long a link stays valid, in the largest unit that keeps at least two of it (`2 days`,
+ * `47 hours`, `1 minute`), rounded down, so never more than it is, but for the minute a mail takes
+ * to go: a two-day link mailed seconds after the signup says `2 days`, not `47 hours`.
+ */
 export const validityText = (seconds: number): string => {
   const plural = (count: number, unit: string) => `${count} ${unit}${count === 1 ? '' : 's'}`;
-  if (seconds >= 2 * SECONDS_PER.day) return plural(Math.floor(seconds / SECONDS_PER.day), 'day');
-  if (seconds >= 2 * SECONDS_PER.hour) return plural(Math.floor(seconds / SECONDS_PER.hour), 'hour');
+  const stated = seconds + SLACK_SECONDS;
+  if (stated >= 2 * SECONDS_PER.day) return plural(Math.floor(stated / SECONDS_PER.day), 'day');
+  if (stated >= 2 * SECONDS_PER.hour) return plural(Math.floor(stated / SECONDS_PER.hour), 'hour');
   return plural(Math.max(1, Math.floor(seconds / SECONDS_PER.minute)), 'minute');
 };
 
