@@ -1,0 +1,50 @@
+import { limits } from './rules/limits.ts';
+import { SLUG_MAX_LENGTH } from './rules/slug-candidate.ts';
+
+/**
+ * The customer as the contract answers it, once, as the JSON Schema of its properties: the answers,
+ * the store's item, the events and the OpenAPI reference all derive from it, in this key order.
+ */
+export const customerProperties = {
+  email: {
+    type: 'string',
+    format: 'email',
+    maxLength: limits.emailMaxLength,
+    description: 'As sent, trimmed, with its domain lower-cased.',
+  },
+  first_name: { type: 'string', maxLength: limits.nameMaxLength, description: 'Trimmed.' },
+  last_name: { type: 'string', maxLength: limits.nameMaxLength, description: 'Trimmed.' },
+  slug: {
+    type: 'string',
+    maxLength: SLUG_MAX_LENGTH,
+    pattern: '^[a-z0-9][a-z0-9_-]*$',
+    description:
+      'Unique over all customers: the full name transliterated to ASCII and slugified (`customer` when nothing is left), then the first free of `base`, `base-2`, `base-3`, …',
+  },
+  date_of_birth: {
+    type: ['string', 'null'],
+    format: 'date',
+    maxLength: 10,
+    pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+  },
+  address: { type: 'null', description: 'Not set at signup.' },
+  last_purchase_date: { type: 'null', description: 'Not set at signup.' },
+} as const;
+
+type JsonType = 'string' | 'number' | 'boolean' | 'null';
+interface JsonValues {
+  string: string;
+  number: number;
+  boolean: boolean;
+  null: null;
+}
+type ValueOf<Property> = Property extends { type: infer Type }
+  ? JsonValues[Type extends readonly JsonType[] ? Type[number] : Type & JsonType]
+  : never;
+
+/** The customer's TypeScript type, read off its schema: a property added there is a key here. */
+export type Customer = {
+  -readonly [Key in keyof typeof customerProperties]: ValueOf<(typeof customerProperties)[Key]>;
+};
+
+export const customerKeys = Object.keys(customerProperties) as (keyof Customer)[];
