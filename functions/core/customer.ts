@@ -48,3 +48,17 @@ export type Customer = {
 };
 
 export const customerKeys = Object.keys(customerProperties) as (keyof Customer)[];
+
+/** What the store sets rather than the signup: the slug, from the name's base; the rest no signup fills. */
+const storeAssigned = ['slug', 'address', 'last_purchase_date'] as const;
+/** The customer's fields as a valid signup gives them. */
+export type SignupCustomer = Omit<Customer, (typeof storeAssigned)[number]>;
+export const signupCustomerKeys = customerKeys.filter(
+  (key): key is keyof SignupCustomer => !(storeAssigned as readonly string[]).includes(key),
+);
+
+/** The named keys of an object, in their order, and nothing else: what keeps a secret attribute out of an answer. */
+export const pick = <Source, Key extends keyof Source>(
+  source: Source,
+  keys: readonly Key[],
+): Pick<Source, Key> => Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<Source, Key>;
