@@ -62,3 +62,21 @@ export const pick = <Source, Key extends keyof Source>(
   source: Source,
   keys: readonly Key[],
 ): Pick<Source, Key> => Object.fromEntries(keys.map((key) => [key, source[key]])) as Pick<Source, Key>;
+
+const jsonTypeOf = (value: unknown): string => (value === null ? 'null' : typeof value);
+
+/**
+ * The customer from untyped attributes (a stream image): each as its schema types it, an empty
+ * string as absent, an absent nullable one as null; undefined when a required one is absent.
+ */
+export const readCustomer = (attributes: Readonly<Record<string, unknown>>): Customer | undefined => {
+  const customer: Record<string, unknown> = {};
+  for (const key of customerKeys) {
+    const types: readonly string[] = [customerProperties[key].type].flat();
+    const value = attributes[key];
+    if (types.includes(jsonTypeOf(value)) && value !== '') customer[key] = value;
+    else if (types.includes('null')) customer[key] = null;
+    else return undefined;
+  }
+  return customer as Customer;
+};
