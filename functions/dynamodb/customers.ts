@@ -43,7 +43,7 @@ const OPTIONAL_ATTRIBUTES = [
 ] as const satisfies readonly (keyof CustomerItem)[];
 
 /** Every attribute of a customer: what an expired pending account's revocation removes. */
-const PERSONAL_ATTRIBUTES = [
+export const PERSONAL_ATTRIBUTES = [
   ...customerKeys,
   'password',
   'created_at',
