@@ -1,9 +1,23 @@
 import { limits } from './rules/limits.ts';
 import { SLUG_MAX_LENGTH } from './rules/slug-candidate.ts';
 
+type JsonType = 'string' | 'number' | 'boolean' | 'null';
+
+/** The JSON Schema keywords a customer property may use. */
+interface PropertySchema {
+  type: JsonType | readonly JsonType[];
+  format?: string;
+  maxLength?: number;
+  pattern?: string;
+  description?: string;
+  /** The first is its value in the contract's example customer. */
+  examples: readonly [unknown, ...unknown[]];
+}
+
 /**
  * The customer as the contract answers it, once, as the JSON Schema of its properties: the answers,
- * the store's item, the events and the OpenAPI reference all derive from it, in this key order.
+ * the store's item, the events and the OpenAPI reference all derive from it, in this key order. The
+ * first examples together are the contract's example customer.
  */
 export const customerProperties = {
   email: {
@@ -11,27 +25,34 @@ export const customerProperties = {
     format: 'email',
     maxLength: limits.emailMaxLength,
     description: 'As sent, trimmed, with its domain lower-cased.',
+    examples: ['john@example.com'],
   },
-  first_name: { type: 'string', maxLength: limits.nameMaxLength, description: 'Trimmed.' },
-  last_name: { type: 'string', maxLength: limits.nameMaxLength, description: 'Trimmed.' },
+  first_name: {
+    type: 'string',
+    maxLength: limits.nameMaxLength,
+    description: 'Trimmed.',
+    examples: ['John'],
+  },
+  last_name: { type: 'string', maxLength: limits.nameMaxLength, description: 'Trimmed.', examples: ['Doe'] },
   slug: {
     type: 'string',
     maxLength: SLUG_MAX_LENGTH,
     pattern: '^[a-z0-9][a-z0-9_-]*$',
     description:
       'Unique over all customers: the full name transliterated to ASCII and slugified (`customer` when nothing is left), then the first free of `base`, `base-2`, `base-3`, …',
+    examples: ['john-doe'],
   },
   date_of_birth: {
     type: ['string', 'null'],
     format: 'date',
     maxLength: 10,
     pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
+    examples: ['1990-01-15'],
   },
-  address: { type: 'null', description: 'Not set at signup.' },
-  last_purchase_date: { type: 'null', description: 'Not set at signup.' },
-} as const;
+  address: { type: 'null', description: 'Not set at signup.', examples: [null] },
+  last_purchase_date: { type: 'null', description: 'Not set at signup.', examples: [null] },
+} as const satisfies Record<string, PropertySchema>;
 
-type JsonType = 'string' | 'number' | 'boolean' | 'null';
 interface JsonValues {
   string: string;
   number: number;

@@ -95,15 +95,9 @@ const exampleSignup = {
   password2: 'SecureP@ssw0rd123',
   date_of_birth: '1990-01-15',
 };
-const exampleCustomer: Customer = {
-  email: 'john@example.com',
-  first_name: 'John',
-  last_name: 'Doe',
-  slug: 'john-doe',
-  date_of_birth: '1990-01-15',
-  address: null,
-  last_purchase_date: null,
-};
+const exampleCustomer = Object.fromEntries(
+  customerKeys.map((key) => [key, customerProperties[key].examples[0]]),
+) as Customer;
 
 const customer: Schema = {
   title: 'Customer',
