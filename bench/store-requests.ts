@@ -39,9 +39,9 @@ export const storeRequests = async (dataDir: string, tableName: string): Promise
           {
             emailKey,
             email: emailKey,
-            firstName: 'Bench',
-            lastName: 'Put',
-            dateOfBirth: '1990-01-15',
+            first_name: 'Bench',
+            last_name: 'Put',
+            date_of_birth: '1990-01-15',
             passwordHash,
             slugBase,
           },

@@ -5,6 +5,9 @@
  * delays its mails without losing them.
  */
 
+import { readCustomer } from './customer.ts';
+import type { StoredCustomer } from './customer-store.ts';
+
 /** A customer item as the change carries it: its attributes as plain values (a stream image, unmarshalled). */
 export type CustomerImage = Readonly<Record<string, unknown>>;
 
@@ -17,24 +20,14 @@ export interface CustomerChange {
   newImage?: CustomerImage | undefined;
 }
 
-/** What an event tells about a customer: the fields the signup answers with, when it was made, whether it is active. */
-export interface PublicCustomer {
-  email: string;
-  first_name: string;
-  last_name: string;
-  slug: string;
-  date_of_birth: string | null;
-  created_at: string;
-  is_active: boolean;
-}
-
 export const customerEventTypes = ['CustomerSignedUp', 'CustomerVerified'] as const;
 export type CustomerEventType = (typeof customerEventTypes)[number];
 
 export interface CustomerEvent {
   type: CustomerEventType;
   changeId: string;
-  customer: PublicCustomer;
+  /** The customer as the signup answers it, when it was made, whether it is active. */
+  customer: StoredCustomer;
 }
 
 export type CustomerChangeAction =
@@ -49,30 +42,12 @@ const text = (image: CustomerImage | undefined, name: string): string | undefine
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
-/** Built field by field: nothing of the item that is not named here (its password, nonce, hash) can reach an event. */
-const publicCustomer = (image: CustomerImage): PublicCustomer | undefined => {
-  const email = text(image, 'email');
-  const firstName = text(image, 'first_name');
-  const lastName = text(image, 'last_name');
-  const slug = text(image, 'slug');
+/** Built from named attributes only: nothing else of the item (its password, nonce, hash) can reach an event. */
+const publicCustomer = (image: CustomerImage): StoredCustomer | undefined => {
+  const customer = readCustomer(image);
   const createdAt = text(image, 'created_at');
-  if (
-    email === undefined ||
-    firstName === undefined ||
-    lastName === undefined ||
-    slug === undefined ||
-    createdAt === undefined
-  )
-    return undefined;
-  return {
-    email,
-    first_name: firstName,
-    last_name: lastName,
-    slug,
-    date_of_birth: text(image, 'date_of_birth') ?? null,
-    created_at: createdAt,
-    is_active: image.is_active === true,
-  };
+  if (customer === undefined || createdAt === undefined) return undefined;
+  return { ...customer, created_at: createdAt, is_active: image.is_active === true };
 };
 
 /**

@@ -1,13 +1,9 @@
+import { type Customer, customerKeys, type SignupCustomer } from './customer.ts';
+
 /** A customer as the signup stores it; `passwordHash` is Django's `bcrypt$$2b$…` format. */
-export interface NewCustomer {
+export type NewCustomer = SignupCustomer & {
   /** The uniqueness key of the e-mail (see `rules/email-key.ts`). */
   emailKey: string;
-  /** The e-mail as returned: local part as sent, domain lower-cased. */
-  email: string;
-  firstName: string;
-  lastName: string;
-  /** `YYYY-MM-DD` or null. */
-  dateOfBirth: string | null;
   passwordHash: string;
   /** The slug before any `-N` suffix, at most 50 characters. */
   slugBase: string;
@@ -15,7 +11,7 @@ export interface NewCustomer {
   keyedDigest?: string;
   /** With verification required: the account stays pending, waiting on this link, for `pendingForMs`. */
   pending?: VerificationLink & { pendingForMs: number };
-}
+};
 
 /** A verification link as the store keeps it: the nonce its token is derived from and the token's hash. */
 export interface VerificationLink {
@@ -23,15 +19,9 @@ export interface VerificationLink {
   tokenHash: string;
 }
 
-export interface StoredCustomer {
-  email: string;
-  firstName: string;
-  lastName: string;
-  slug: string;
-  dateOfBirth: string | null;
-  createdAt: string;
-  isActive: boolean;
-}
+/** The customer as stored: as the contract answers it, with when it was made and whether it is verified. */
+export type StoredCustomer = Customer & { created_at: string; is_active: boolean };
+export const storedCustomerKeys = [...customerKeys, 'created_at', 'is_active'] as const;
 
 /**
  * Who holds an e-mail key. A pending account holds nothing: it is told only to a keyed retry of its

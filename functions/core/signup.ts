@@ -1,3 +1,4 @@
+import { type Customer, customerKeys, pick } from './customer.ts';
 import type { CustomerStore, NewCustomer, StoredCustomer } from './customer-store.ts';
 import { REPLAY_WINDOW_SECONDS } from './idempotency-records.ts';
 import type { PasswordHasher } from './password-hasher.ts';
@@ -6,17 +7,6 @@ import { checkSignup, type FieldErrors, type SubmittedFields } from './rules/sig
 import type { Transliterate } from './rules/slug.ts';
 import { newTokenNonce, newVerificationLink } from './verification-token.ts';
 
-/** The customer as the contract answers it: exactly these seven keys. */
-export interface CustomerRepresentation {
-  email: string;
-  first_name: string;
-  last_name: string;
-  slug: string;
-  date_of_birth: string | null;
-  address: null;
-  last_purchase_date: null;
-}
-
 /** A request with an Idempotency-Key: a retry of it may find its customer stored by an earlier attempt. */
 export interface SignupRetry {
   /** The digest of the request's key and body (`keyedDigest`). */
@@ -24,7 +14,7 @@ export interface SignupRetry {
 }
 
 export type SignupOutcome =
-  | { outcome: 'created'; customer: CustomerRepresentation }
+  | { outcome: 'created'; customer: Customer }
   /** Under enumeration protection: every valid signup, whether its address is new, pending or taken. */
   | { outcome: 'accepted' }
   | { outcome: 'invalid'; errors: FieldErrors; emailTaken: boolean };
@@ -54,16 +44,8 @@ export interface SignupDependencies {
   verification?: VerificationSettings;
 }
 
-/** The customer as the contract answers it. */
-export const representCustomer = (customer: StoredCustomer): CustomerRepresentation => ({
-  email: customer.email,
-  first_name: customer.firstName,
-  last_name: customer.lastName,
-  slug: customer.slug,
-  date_of_birth: customer.dateOfBirth,
-  address: null,
-  last_purchase_date: null,
-});
+/** The customer as the contract answers it: exactly its keys, in their order. */
+export const representCustomer = (customer: StoredCustomer): Customer => pick(customer, customerKeys);
 
 const withEmailTaken = (errors: FieldErrors): FieldErrors => ({ ...errors, email: [messages.emailTaken] });
 
@@ -110,12 +92,12 @@ export const createSignup = ({
         : await store.findEmailHolder(check.emailKey, retry?.keyedDigest, signal);
     const own = holder?.keyedSignup;
     // A pending account is told only to a retry of its own request: it holds no address.
-    const emailTaken = holder !== undefined && own?.isActive !== false;
+    const emailTaken = holder !== undefined && own?.is_active !== false;
     // An earlier attempt of this very request stored the customer, and its answer never arrived.
     if (
       own !== undefined &&
       check.signup !== undefined &&
-      Date.parse(own.createdAt) > now().getTime() - REPLAY_WINDOW_SECONDS * 1000
+      Date.parse(own.created_at) > now().getTime() - REPLAY_WINDOW_SECONDS * 1000
     ) {
       return protect ? { outcome: 'accepted' } : { outcome: 'created', customer: representCustomer(own) };
     }

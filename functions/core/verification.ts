@@ -1,10 +1,11 @@
+import type { Customer } from './customer.ts';
 import type { VerificationStore } from './customer-store.ts';
 import type { PasswordHasher } from './password-hasher.ts';
 import { emailKey } from './rules/email-key.ts';
 import { messages } from './rules/messages.ts';
 import { type FieldErrors, readEmail } from './rules/signup-form.ts';
 import { readTextField } from './rules/text-field.ts';
-import { type CustomerRepresentation, representCustomer, type VerificationSettings } from './signup.ts';
+import { representCustomer, type VerificationSettings } from './signup.ts';
 import { newVerificationLink, tokenHash } from './verification-token.ts';
 
 /** The fields a verify request answers errors on. */
@@ -12,7 +13,7 @@ export type VerifyField = 'token' | 'password';
 
 /** What a verify request becomes: the customer, now active, or the contract's field errors. */
 export type VerificationOutcome =
-  | { outcome: 'verified'; customer: CustomerRepresentation }
+  | { outcome: 'verified'; customer: Customer }
   | { outcome: 'invalid'; errors: FieldErrors<VerifyField> };
 
 /** `POST …/verify/`: the link's token and the signup's password turn a pending account into an active one. */

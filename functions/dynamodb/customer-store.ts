@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { pick, signupCustomerKeys } from '../core/customer.ts';
 import type { ClaimedSlug, CreateCustomerResult, CustomerStore } from '../core/customer-store.ts';
 import { StoreUnavailableError } from '../core/customer-store.ts';
 import { type CustomerItem, dynamoDbCustomers, toStoredCustomer } from './customers.ts';
@@ -69,11 +70,8 @@ export const createDynamoDbCustomerStore = (
         const { pending } = customer;
         const createdAt = now();
         const item: CustomerItem = {
-          email: customer.email,
-          first_name: customer.firstName,
-          last_name: customer.lastName,
+          ...pick(customer, signupCustomerKeys),
           slug,
-          date_of_birth: customer.dateOfBirth,
           address: null,
           last_purchase_date: null,
           password: customer.passwordHash,

@@ -1,5 +1,5 @@
-import type { NoticeRequest, StoredCustomer } from '../core/customer-store.ts';
-import type { CustomerRepresentation } from '../core/signup.ts';
+import { type Customer, customerKeys, pick } from '../core/customer.ts';
+import { type NoticeRequest, type StoredCustomer, storedCustomerKeys } from '../core/customer-store.ts';
 import { customersTable } from './customers-table.ts';
 import type { TableRequests } from './table-requests.ts';
 
@@ -9,7 +9,7 @@ export const customerKey = (emailKey: string): string => `${customersTable.keyPr
  * The customer item, besides its key and the `revoked_claims` that slug fencing keeps on it: the
  * customer as the contract answers it, under the same names, and what the store keeps beside it.
  */
-export interface CustomerItem extends CustomerRepresentation {
+export interface CustomerItem extends Customer {
   password: string;
   created_at: string;
   is_active: boolean;
@@ -43,14 +43,8 @@ const OPTIONAL_ATTRIBUTES = [
 ] as const satisfies readonly (keyof CustomerItem)[];
 
 /** Every attribute of a customer: what an expired pending account's revocation removes. */
-const PERSONAL_ATTRIBUTES = [
-  'email',
-  'first_name',
-  'last_name',
-  'slug',
-  'date_of_birth',
-  'address',
-  'last_purchase_date',
+export const PERSONAL_ATTRIBUTES = [
+  ...customerKeys,
   'password',
   'created_at',
   'is_active',
@@ -70,13 +64,7 @@ export type ReservationFate = 'stored' | 'pending' | 'expired' | 'superseded' | 
 
 /** The attributes of a customer item that answers and replays read: everything but the password and the link. */
 export const CUSTOMER_ATTRIBUTES = [
-  'email',
-  'first_name',
-  'last_name',
-  'slug',
-  'date_of_birth',
-  'created_at',
-  'is_active',
+  ...storedCustomerKeys,
   'claim_id',
   'signup_request',
   'expires_at',
@@ -84,15 +72,7 @@ export const CUSTOMER_ATTRIBUTES = [
 
 type FoundCustomer = Pick<CustomerItem, (typeof CUSTOMER_ATTRIBUTES)[number]>;
 
-export const toStoredCustomer = (item: FoundCustomer): StoredCustomer => ({
-  email: item.email,
-  firstName: item.first_name,
-  lastName: item.last_name,
-  slug: item.slug,
-  dateOfBirth: item.date_of_birth,
-  createdAt: item.created_at,
-  isActive: item.is_active,
-});
+export const toStoredCustomer = (item: FoundCustomer): StoredCustomer => pick(item, storedCustomerKeys);
 
 /** A customer item holds `email`; the revocations that `revoke` leaves under a free e-mail key do not. */
 export const isCustomer = (

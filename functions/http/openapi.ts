@@ -4,6 +4,7 @@
  * service itself answers with (rules/messages.ts, http-problems.ts), so the reference cannot drift.
  */
 
+import { type Customer, customerKeys, customerProperties } from '../core/customer.ts';
 import { limits } from '../core/rules/limits.ts';
 import { messages } from '../core/rules/messages.ts';
 import { problems } from './http-problems.ts';
@@ -94,47 +95,17 @@ const exampleSignup = {
   password2: 'SecureP@ssw0rd123',
   date_of_birth: '1990-01-15',
 };
-const exampleCustomer = {
-  email: 'john@example.com',
-  first_name: 'John',
-  last_name: 'Doe',
-  slug: 'john-doe',
-  date_of_birth: '1990-01-15',
-  address: null,
-  last_purchase_date: null,
-};
+const exampleCustomer = Object.fromEntries(
+  customerKeys.map((key) => [key, customerProperties[key].examples[0]]),
+) as Customer;
 
 const customer: Schema = {
   title: 'Customer',
-  description: 'The customer, new or just verified: exactly these seven keys.',
+  description: 'The customer, new or just verified: exactly these keys, in this order.',
   type: 'object',
-  required: Object.keys(exampleCustomer),
+  required: customerKeys,
   additionalProperties: false,
-  properties: {
-    email: {
-      type: 'string',
-      format: 'email',
-      maxLength: limits.emailMaxLength,
-      description: 'As sent, trimmed, with its domain lower-cased.',
-    },
-    first_name: { type: 'string', maxLength: limits.nameMaxLength, description: 'Trimmed.' },
-    last_name: { type: 'string', maxLength: limits.nameMaxLength, description: 'Trimmed.' },
-    slug: {
-      type: 'string',
-      maxLength: 50,
-      pattern: '^[a-z0-9][a-z0-9_-]*$',
-      description:
-        'Unique over all customers: the full name transliterated to ASCII and slugified (`customer` when nothing is left), then the first free of `base`, `base-2`, `base-3`, …',
-    },
-    date_of_birth: {
-      type: ['string', 'null'],
-      format: 'date',
-      maxLength: 10,
-      pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}$',
-    },
-    address: { type: 'null', description: 'Not set at signup.' },
-    last_purchase_date: { type: 'null', description: 'Not set at signup.' },
-  },
+  properties: customerProperties,
 };
 
 /** The most messages one field collects: the password's four validators that can fail together. */

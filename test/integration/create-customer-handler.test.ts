@@ -67,12 +67,13 @@ const storedItems = async () =>
   (await db.documentClient.send(new ScanCommand({ TableName: db.tableName }))).Items ?? [];
 
 describe('POST /api/v1/customers/', () => {
-  it("creates the contract's example customer and answers exactly its seven keys", async () => {
+  it("creates the contract's example customer and answers exactly its seven keys, in its order", async () => {
     const response = await signUp(contractExample);
 
     expect(response.statusCode).toBe(201);
     expect(response.headers?.['Content-Type']).toBe('application/json');
     expect(response.json).toEqual(contractCustomer);
+    expect(Object.keys(response.json)).toEqual(Object.keys(contractCustomer));
   });
 
   it("stores the password only as a Django bcrypt hash that verifies, and the customer's other fields", async () => {

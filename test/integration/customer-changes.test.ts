@@ -286,6 +286,8 @@ describe('mails and events from the table stream, through the SQS messages a Pip
       last_name: 'Lovelace',
       slug: item.slug,
       date_of_birth: '1815-12-10',
+      address: null,
+      last_purchase_date: null,
       created_at: item.created_at,
     };
     expect(entries.map((entry) => JSON.parse(entry.Detail ?? '{}'))).toEqual([

@@ -327,7 +327,7 @@ describe.each(storeEngines)('the DynamoDB customer store on $name', (engine) => 
       const customer = {
         ...signup('jose-nunez', 'jose@example.com'),
         email: 'Jose@example.com',
-        dateOfBirth: '1990-01-15',
+        date_of_birth: '1990-01-15',
       };
 
       const result = await createCustomer(customer);
@@ -336,12 +336,14 @@ describe.each(storeEngines)('the DynamoDB customer store on $name', (engine) => 
         ok: true,
         customer: {
           email: 'Jose@example.com',
-          firstName: 'John',
-          lastName: 'Doe',
+          first_name: 'John',
+          last_name: 'Doe',
           slug: 'jose-nunez',
-          dateOfBirth: '1990-01-15',
-          createdAt: new Date(clock).toISOString(),
-          isActive: true,
+          date_of_birth: '1990-01-15',
+          address: null,
+          last_purchase_date: null,
+          created_at: new Date(clock).toISOString(),
+          is_active: true,
         },
       });
       expect((await items()).find((item) => item.pk === customerKey('jose@example.com'))).toEqual({

@@ -30,7 +30,7 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
   /** A signup's store requests: the e-mail read, the slug reservation, the customer's write. */
   const signUp = async (customer: NewCustomer) => {
     const holder = await store().findEmailHolder(customer.emailKey, customer.keyedDigest);
-    if (holder !== undefined && holder.keyedSignup?.isActive !== false) return 'email-taken' as const;
+    if (holder !== undefined && holder.keyedSignup?.is_active !== false) return 'email-taken' as const;
     const created = await store().createCustomer(
       customer,
       await store().claimSlug(customer.slugBase, customer.emailKey),
@@ -65,7 +65,7 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
 
       const created = await signUp(customer);
 
-      expect(created).toMatchObject({ slug: 'ann-lee', isActive: false });
+      expect(created).toMatchObject({ slug: 'ann-lee', is_active: false });
       const stored = await item('ann@example.com');
       expect(stored).toMatchObject({
         is_active: false,
@@ -87,7 +87,7 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
       expect(await store().findEmailHolder('ann@example.com')).toBeUndefined();
       expect(await store().findEmailHolder('ann@example.com', 'digest-2')).toBeUndefined();
       expect(await store().findEmailHolder('ann@example.com', 'digest-1')).toEqual({
-        keyedSignup: expect.objectContaining({ slug: 'ann-lee', isActive: false }),
+        keyedSignup: expect.objectContaining({ slug: 'ann-lee', is_active: false }),
       });
       later(PENDING_FOR_MS + 1);
       expect(await store().findEmailHolder('ann@example.com', 'digest-1')).toBeUndefined();
@@ -108,7 +108,7 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
 
       const replaced = await signUp(second.customer);
 
-      expect(replaced).toMatchObject({ slug: 'ann-lee-2', isActive: false });
+      expect(replaced).toMatchObject({ slug: 'ann-lee-2', is_active: false });
       const stored = await item('ann@example.com');
       expect(stored?.revoked_claims).toEqual(new Set(['an-old-claim']));
       expect(stored?.token_hash).toBe(second.link.tokenHash);
@@ -210,10 +210,10 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
         state: 'pending',
         failedAttempts: 0,
         passwordHash: customer.passwordHash,
-        customer: { slug: 'ann-lee', isActive: false },
+        customer: { slug: 'ann-lee', is_active: false },
       });
       expect(counted.failedAttempts).toBe(2);
-      expect(activated).toMatchObject({ slug: 'ann-lee', isActive: true });
+      expect(activated).toMatchObject({ slug: 'ann-lee', is_active: true });
       expect(again).toEqual(activated);
       const stored = await item('ann@example.com');
       expect(stored).toMatchObject({ is_active: true, token_hash: link.tokenHash });

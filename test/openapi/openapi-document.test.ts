@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { messages } from '../../functions/core/rules/messages.ts';
-import { checkSignup } from '../../functions/core/rules/signup-form.ts';
+import { checkSignup, signupFields } from '../../functions/core/rules/signup-form.ts';
 import { customersPath, resendPath, verifyPath } from '../../functions/http/openapi.ts';
 import {
   requiredResendFields,
@@ -43,6 +43,15 @@ describe('the OpenAPI reference', () => {
     for (const mediaType of ['application/json', 'application/x-www-form-urlencoded']) {
       expect(content[mediaType]?.schema).toEqual({ $ref: '#/components/schemas/SignupRequest' });
     }
+  });
+
+  it('documents every field the rules read, in the request and in its field errors', () => {
+    const { SignupRequest, FieldErrors } = servedDocument.components.schemas as Record<
+      string,
+      { properties: Record<string, unknown> }
+    >;
+    expect(Object.keys(SignupRequest?.properties ?? {})).toEqual([...signupFields]);
+    expect(Object.keys(FieldErrors?.properties ?? {})).toEqual([...signupFields]);
   });
 
   it.each([

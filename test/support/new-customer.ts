@@ -5,9 +5,9 @@ import { newVerificationLink } from '../../functions/core/verification-token.ts'
 export const newCustomer = (email: string, slugBase: string): NewCustomer => ({
   emailKey: email,
   email,
-  firstName: 'John',
-  lastName: 'Doe',
-  dateOfBirth: null,
+  first_name: 'John',
+  last_name: 'Doe',
+  date_of_birth: null,
   passwordHash: 'bcrypt$$2b$04$abcdefghijklmnopqrstuuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ012',
   slugBase,
 });

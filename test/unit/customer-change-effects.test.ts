@@ -92,6 +92,8 @@ describe('carrying out a change', () => {
       last_name: 'L',
       slug: 'ada-l',
       date_of_birth: null,
+      address: null,
+      last_purchase_date: null,
       created_at: '2026-12-02T10:00:00.000Z',
       is_active: false,
     };

@@ -35,6 +35,8 @@ const publicCustomer = {
   last_name: 'Lovelace',
   slug: 'ada-lovelace',
   date_of_birth: '1815-12-10',
+  address: null,
+  last_purchase_date: null,
   created_at: '2026-12-02T10:00:00.000Z',
 };
 
@@ -160,7 +162,17 @@ describe('what an event carries', () => {
           if (action.action !== 'publish-event') continue;
           expect(JSON.stringify(action.event)).not.toMatch(/secret-/);
           expect(Object.keys(action.event.customer).sort()).toEqual(
-            ['created_at', 'date_of_birth', 'email', 'first_name', 'is_active', 'last_name', 'slug'].sort(),
+            [
+              'address',
+              'created_at',
+              'date_of_birth',
+              'email',
+              'first_name',
+              'is_active',
+              'last_name',
+              'last_purchase_date',
+              'slug',
+            ].sort(),
           );
         }
       }),

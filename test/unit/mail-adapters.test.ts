@@ -80,6 +80,8 @@ describe('the EventBridge publisher', () => {
       last_name: 'Lovelace',
       slug: 'ada-lovelace',
       date_of_birth: null,
+      address: null,
+      last_purchase_date: null,
       created_at: '2026-12-02T10:00:00.000Z',
       is_active: true,
     },

@@ -19,10 +19,10 @@ describe('a signup form', () => {
       signup: {
         email: 'John@example.com',
         emailKey: 'john@example.com',
-        firstName: 'John',
-        lastName: 'Doe',
+        first_name: 'John',
+        last_name: 'Doe',
         password: 'SecureP@ssw0rd123',
-        dateOfBirth: '1990-01-15',
+        date_of_birth: '1990-01-15',
         slugBase: 'john-doe',
       },
     });
@@ -45,7 +45,7 @@ describe('a signup form', () => {
   });
 
   it('turns numbers into their Python text and refuses booleans, lists and objects', () => {
-    expect(check({ first_name: { jsonNumber: '1.0' } }).signup?.firstName).toBe('1.0');
+    expect(check({ first_name: { jsonNumber: '1.0' } }).signup?.first_name).toBe('1.0');
     expect(check({ first_name: true, last_name: ['Doe'], email: {} }).errors).toEqual({
       first_name: [messages.notAString],
       last_name: [messages.notAString],

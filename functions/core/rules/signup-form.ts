@@ -1,3 +1,4 @@
+import type { SignupCustomer } from '../customer.ts';
 import { readDateOfBirth } from './date-of-birth.ts';
 import { isValidEmail, normalizeEmail } from './email.ts';
 import { emailKey } from './email-key.ts';
@@ -26,16 +27,12 @@ export type FieldErrors<Field extends string = SignupField> = Partial<Record<Fie
  */
 export type SubmittedFields = Readonly<Partial<Record<string, unknown>>>;
 
-/** A signup whose every field is valid. */
-export interface ValidSignup {
-  email: string;
+/** A signup whose every field is valid: the customer's fields, and what the store needs besides. */
+export type ValidSignup = SignupCustomer & {
   emailKey: string;
-  firstName: string;
-  lastName: string;
   password: string;
-  dateOfBirth: string | null;
   slugBase: string;
-}
+};
 
 export interface SignupCheck {
   /** Every field's messages, as the contract reports them all at once. */
@@ -116,10 +113,10 @@ export const checkSignup = (submitted: SubmittedFields, rules: SignupRules): Sig
     signup: {
       email,
       emailKey: key,
-      firstName: firstName.value,
-      lastName: lastName.value,
+      first_name: firstName.value,
+      last_name: lastName.value,
       password: password.value,
-      dateOfBirth: dateOfBirth.value,
+      date_of_birth: dateOfBirth.value,
       slugBase: slugBase(firstName.value, lastName.value, rules.transliterate),
     },
   };
