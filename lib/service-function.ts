@@ -58,6 +58,8 @@ export const functionSettings = {
         actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         keyPrefixes: [keyPrefixes.idempotency],
       },
+      // A keyed signup marks its request before its customer write; a retry reads the mark.
+      { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], keyPrefixes: [keyPrefixes.signupRequest] },
     ],
     queriedIndexes: [],
   },
