@@ -1,4 +1,4 @@
-import { createHmac, hkdfSync } from 'node:crypto';
+import { createHmac, createSecretKey, hkdfSync, type KeyObject } from 'node:crypto';
 
 /** How long a request with an Idempotency-Key is answered as its first attempt was: the contract's 24 hours. */
 export const REPLAY_WINDOW_SECONDS = 24 * 60 * 60;
@@ -23,8 +23,9 @@ export interface RequestDigests {
  * the table does not hold, neither can be tested. Each use gets its own key derived from the secret,
  * so no value made for one (a link's token, a record key, a digest) stands for another.
  */
-const derivedKey = (secret: string, purpose: string): Buffer =>
-  Buffer.from(hkdfSync('sha256', secret, '', `customer-signup ${purpose}`, 32));
+// A KeyObject rather than bytes: Node prepares the key once, not on every HMAC (several times faster).
+const derivedKey = (secret: string, purpose: string): KeyObject =>
+  createSecretKey(Buffer.from(hkdfSync('sha256', secret, '', `customer-signup ${purpose}`, 32)));
 
 /** The digests of keyed requests under the signup secret. */
 export const requestDigests = (secret: string): RequestDigests => {
