@@ -65,6 +65,9 @@ describe.each(storeEngines)('the DynamoDB customer store on $name', (engine) => 
     return { claim, resume: (on: CustomerStore = store()) => on.createCustomer(customer, claim) };
   };
 
+  /** The reservation id the DynamoDB store hands with a claimed slug. */
+  const claimIdOf = (claim: object): unknown => (claim as { claimId?: unknown }).claimId;
+
   /** A client whose every write of a customer item fails as an unreachable store would. */
   const failingCustomerWrites = (documentClient: DynamoDBDocumentClient): DynamoDBDocumentClient =>
     new Proxy(documentClient, {
@@ -418,6 +421,24 @@ describe.each(storeEngines)('the DynamoDB customer store on $name', (engine) => 
         claim_ids: new Set([stored?.claim_id]),
         expiration: Math.floor(clock / 1000) + REPLAY_WINDOW_SECONDS,
       });
+    });
+
+    it('is told to a retry whichever of two concurrent attempts of the request stored it', async () => {
+      const customer = { ...signup('john-doe'), keyedDigest: 'digest-1' };
+      const [first, second] = [await abandonedSignup(customer), await abandonedSignup(customer)];
+
+      // One may find its reservation reclaimed by the other (a 503 for its client): both mark the request first.
+      const results = await Promise.allSettled([first.resume(), second.resume()]);
+
+      const stored = results.flatMap((result) =>
+        result.status === 'fulfilled' && result.value.ok ? [result.value.customer] : [],
+      );
+      expect(stored).toHaveLength(1);
+      expect(await store().findEmailHolder(customer.emailKey, 'digest-1')).toEqual({
+        keyedSignup: stored[0],
+      });
+      const marker = (await items()).find((item) => item.pk === 'signup-request#digest-1');
+      expect(marker?.claim_ids).toEqual(new Set([first.claim, second.claim].map(claimIdOf)));
     });
 
     it('is not told to a retry of its keyed request once the marker has expired', async () => {
