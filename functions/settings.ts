@@ -13,7 +13,10 @@ export interface Settings {
   verificationTtlSeconds: number;
   /** `on`: every valid signup is answered alike, whoever holds its address (needs verification required). */
   enumerationProtection: 'off' | 'on';
-  /** The secret links and the signup's Idempotency-Key records are keyed with; set whenever verification is required, and always for the signup. */
+  /**
+   * The secret links and the signup's Idempotency-Key records are keyed with: set whenever
+   * verification is required, and always for the signup (`readSignupSettings`).
+   */
   signupSecret: string | undefined;
 }
 

@@ -20,7 +20,7 @@ import {
 import { customersTable } from './customers-table.ts';
 import { translateStoreFaults } from './faults.ts';
 
-/** Record ids are `idempotency#<hash of the keyed key>`, apart from `customer#` and `slug#` items. */
+/** Record ids are `idempotency#<SHA-256 of the record key>`, apart from `customer#` and `slug#` items. */
 const KEY_PREFIX = 'idempotency';
 /** A claim that meets a record being freed or expiring at that moment tries again, this often at most. */
 const CLAIM_ATTEMPTS = 3;
