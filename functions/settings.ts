@@ -13,9 +13,15 @@ export interface Settings {
   verificationTtlSeconds: number;
   /** `on`: every valid signup is answered alike, whoever holds its address (needs verification required). */
   enumerationProtection: 'off' | 'on';
-  /** The secret a link's token is derived with; set whenever verification is required. */
+  /**
+   * The secret links and the signup's Idempotency-Key records are keyed with: set whenever
+   * verification is required, and always for the signup (`readSignupSettings`).
+   */
   signupSecret: string | undefined;
 }
+
+/** The signup function's settings: the secret is always set, as it keys the Idempotency-Key records. */
+export type SignupSettings = Settings & { signupSecret: string };
 
 /** A setting that cannot work, named, with what to do: its message is the one line a person reads. */
 export class SettingError extends Error {
@@ -147,6 +153,18 @@ const readVerificationSettings = (
     emailVerification === 'required' ? 'when EMAIL_VERIFICATION=required' : undefined,
   );
   return { emailVerification, verificationTtlSeconds, enumerationProtection, signupSecret };
+};
+
+/**
+ * The signup function's settings. SIGNUP_SECRET is read first: without it, keyed requests would be
+ * stored under values a table reader can test password guesses against.
+ */
+export const readSignupSettings = (environment: NodeJS.ProcessEnv): SignupSettings => {
+  const signupSecret = readSignupSecret(
+    environment,
+    'for the signup, which keys its Idempotency-Key records with it',
+  ) as string;
+  return { ...readSettings(environment), signupSecret };
 };
 
 /** What the use cases read of the verification settings: nothing while verification is off. */

@@ -75,16 +75,18 @@ export class CustomersStack extends Stack {
       projectionType: ProjectionType.KEYS_ONLY,
     });
 
-    // The key of the verification links. Generated here, so no person ever reads or types it.
+    // The key of the verification links and of the signup's Idempotency-Key records. Generated here,
+    // so no person ever reads or types it, and every function that needs it gets it.
     const signingSecret = new Secret(this, 'SigningSecret', {
-      description: 'SIGNUP_SECRET: the key the verification links are derived with',
+      description:
+        'SIGNUP_SECRET: the key the verification links and Idempotency-Key records are derived with',
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: config.removalPolicy,
     });
     Validations.of(signingSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'Rotating the key kills every link not yet used, and CloudFormation passes a new value only to functions it updates anyway: the key is replaced (a new secret resource) when it may have leaked, which updates all four at once.',
+        'Rotating the key kills every link not yet used (and keyed retries of the last 24 hours count as new requests), and CloudFormation passes a new value only to functions it updates anyway: the key is replaced (a new secret resource) when it may have leaked, which updates all four at once.',
     });
 
     const service = (

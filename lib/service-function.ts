@@ -58,6 +58,8 @@ export const functionSettings = {
         actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
         keyPrefixes: [keyPrefixes.idempotency],
       },
+      // A keyed signup marks its request before its customer write; a retry reads the mark.
+      { actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], keyPrefixes: [keyPrefixes.signupRequest] },
     ],
     queriedIndexes: [],
   },
@@ -178,9 +180,9 @@ export class ServiceFunction extends LambdaFunction {
   }
 
   /**
-   * SIGNUP_SECRET, the key of the verification links, as a CloudFormation dynamic reference: resolved
-   * at deploy time into the function's configuration, so the function reads no secret store at start-up
-   * and its role needs no access to the secret.
+   * SIGNUP_SECRET, the key of the verification links and of the signup's Idempotency-Key records, as
+   * a CloudFormation dynamic reference: resolved at deploy time into the function's configuration, so
+   * the function reads no secret store at start-up and its role needs no access to the secret.
    */
   public bindSigningSecret(secret: ISecret): void {
     this.addEnvironment('SIGNUP_SECRET', secret.secretValue.unsafeUnwrap());

@@ -273,7 +273,7 @@ const main = async () => {
     endpoint,
   );
 
-  const storeSettings = { ...settings, dynamodbEndpoint: endpoint, corsOrigins };
+  const storeSettings = { ...settings, signupSecret, dynamodbEndpoint: endpoint, corsOrigins };
   const api = serve(
     createLocalHandlers({
       // Through the relay's client: every customer write reaches the mailer, as the stream does in AWS.

@@ -12,6 +12,7 @@ import { type FunctionName, functionNames } from '../lib/bundling.ts';
 import { functionSettings } from '../lib/service-function.ts';
 import { stageConfigs } from '../lib/stage-config.ts';
 import { type EmbeddedDynamoDb, ensureTable, startEmbeddedDynamoDb } from '../local/embedded-dynamodb.ts';
+import { localSignupSecret } from '../local/signup-secret.ts';
 import { buildFunction } from './build.ts';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
@@ -115,8 +116,11 @@ const invoke = async (): Promise<string> => {
     process.env.VERIFICATION_TTL_SECONDS ??= String(dev.verificationTtlSeconds);
     process.env.MAIL_FROM ??= dev.mailFrom;
     process.env.VERIFY_URL ??= dev.verifyUrl;
-    // A key of this run's own, as the stack generates one: links made under it die with the run.
-    process.env.SIGNUP_SECRET ??= randomBytes(48).toString('base64url');
+    // With DATA_DIR, the key `npm start` keeps there: its links and Idempotency-Key records stay
+    // valid across both. Else a key of this run's own, as the stack generates one.
+    process.env.SIGNUP_SECRET ??= process.env.DATA_DIR
+      ? localSignupSecret(process.env, process.env.DATA_DIR)
+      : randomBytes(48).toString('base64url');
 
     const { handler } = (await import(pathToFileURL(file).href)) as { handler: Handler };
     const answer = await handler(event, lambdaContext(name));

@@ -7,7 +7,7 @@ export type NewCustomer = SignupCustomer & {
   passwordHash: string;
   /** The slug before any `-N` suffix, at most 50 characters. */
   slugBase: string;
-  /** For a request with an Idempotency-Key, the digest of its key and body (`keyedDigest`). */
+  /** For a request with an Idempotency-Key, the digest of its key and body under the signup secret. */
   keyedDigest?: string;
   /** With verification required: the account stays pending, waiting on this link, for `pendingForMs`. */
   pending?: VerificationLink & { pendingForMs: number };

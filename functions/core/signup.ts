@@ -9,7 +9,7 @@ import { newTokenNonce, newVerificationLink } from './verification-token.ts';
 
 /** A request with an Idempotency-Key: a retry of it may find its customer stored by an earlier attempt. */
 export interface SignupRetry {
-  /** The digest of the request's key and body (`keyedDigest`). */
+  /** The digest of the request's key and body under the signup secret (`RequestDigests.digest`). */
   keyedDigest: string;
 }
 

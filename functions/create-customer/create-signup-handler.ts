@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CustomerStore } from '../core/customer-store.ts';
-import type { IdempotencyRecords } from '../core/idempotency-records.ts';
+import { type IdempotencyRecords, requestDigests } from '../core/idempotency-records.ts';
 import { transliterate } from '../core/rules/transliterations.ts';
 import { createSignup } from '../core/signup.ts';
 import { createDocumentClient } from '../dynamodb/client.ts';
@@ -9,7 +9,7 @@ import { createDynamoDbIdempotencyRecords } from '../dynamodb/idempotency-record
 import { createTelemetry } from '../http/telemetry.ts';
 import { createBcryptHasher } from '../passwords/bcrypt-hasher.ts';
 import { isCommonPassword } from '../passwords/common-passwords.ts';
-import { type Settings, verificationSettingsOf } from '../settings.ts';
+import { type SignupSettings, verificationSettingsOf } from '../settings.ts';
 import { createHandler } from './handler.ts';
 
 /** Made on first call, then kept. */
@@ -26,7 +26,8 @@ const onFirstUse = <T>(create: () => T): (() => T) => {
  * The DynamoDB clients are made on the first request that needs the store: a cold start whose first
  * request is refused by the rules never pays for them.
  */
-export const createSignupHandler = (settings: Settings, db?: DynamoDBDocumentClient) => {
+export const createSignupHandler = (settings: SignupSettings, db?: DynamoDBDocumentClient) => {
+  const digests = requestDigests(settings.signupSecret);
   const documentClient = onFirstUse(
     () =>
       db ??
@@ -35,7 +36,9 @@ export const createSignupHandler = (settings: Settings, db?: DynamoDBDocumentCli
       ),
   );
   const customers = onFirstUse(() => createDynamoDbCustomerStore(documentClient(), settings.tableName));
-  const keys = onFirstUse(() => createDynamoDbIdempotencyRecords(documentClient(), settings.tableName));
+  const keys = onFirstUse(() =>
+    createDynamoDbIdempotencyRecords(documentClient(), settings.tableName, digests),
+  );
   const store: CustomerStore = {
     findEmailHolder: (emailKey, keyedDigest, signal) =>
       customers().findEmailHolder(emailKey, keyedDigest, signal),
@@ -59,6 +62,7 @@ export const createSignupHandler = (settings: Settings, db?: DynamoDBDocumentCli
       ...verificationSettingsOf(settings),
     }),
     idempotencyRecords,
+    requestDigests: digests,
     corsOrigins: settings.corsOrigins,
     telemetry: createTelemetry(),
   });

@@ -1,4 +1,4 @@
-import type { IdempotencyRecords } from '../core/idempotency-records.ts';
+import type { IdempotencyRecords, RequestDigests } from '../core/idempotency-records.ts';
 import { messages } from '../core/rules/messages.ts';
 import type { SubmittedFields } from '../core/rules/signup-form.ts';
 import type { SignupOutcome, SignupRetry } from '../core/signup.ts';
@@ -12,6 +12,8 @@ export interface SignupHandlerOptions {
   signup: (fields: SubmittedFields, retry?: SignupRetry, signal?: AbortSignal) => Promise<SignupOutcome>;
   /** Where requests with an Idempotency-Key are remembered. */
   idempotencyRecords: IdempotencyRecords;
+  /** The digests the records are made with (`requestDigests` of the signup secret). */
+  requestDigests: RequestDigests;
   /** Origins allowed to call the API from a browser (CORS). */
   corsOrigins: readonly string[];
   telemetry: Telemetry;
@@ -26,6 +28,7 @@ export interface SignupHandlerOptions {
 export const createHandler = ({
   signup,
   idempotencyRecords,
+  requestDigests,
   corsOrigins,
   telemetry,
   timeoutEarlyInMillis,
@@ -38,7 +41,13 @@ export const createHandler = ({
     telemetry,
     ...(timeoutEarlyInMillis === undefined ? {} : { timeoutEarlyInMillis }),
   })
-    .use(idempotency({ records: idempotencyRecords, retryAfterSeconds: RETRY_AFTER_SECONDS }))
+    .use(
+      idempotency({
+        records: idempotencyRecords,
+        digests: requestDigests,
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      }),
+    )
     .use(contractErrors())
     // middy aborts `signal` when it answers 503 ahead of Lambda's timeout: the signup writes nothing after.
     .handler(async (event, _context, { signal }) => {

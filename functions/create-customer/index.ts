@@ -1,5 +1,5 @@
-import { readSettings } from '../settings.ts';
+import { readSignupSettings } from '../settings.ts';
 import { createSignupHandler } from './create-signup-handler.ts';
 
 /** The Lambda entry: settings read and clients built once per process, reused by warm invocations. */
-export const handler = createSignupHandler(readSettings(process.env));
+export const handler = createSignupHandler(readSignupSettings(process.env));

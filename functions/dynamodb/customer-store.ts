@@ -4,6 +4,7 @@ import type { ClaimedSlug, CreateCustomerResult, CustomerStore } from '../core/c
 import { StoreUnavailableError } from '../core/customer-store.ts';
 import { type CustomerItem, dynamoDbCustomers, toStoredCustomer } from './customers.ts';
 import { bestEffort, translateStoreFaults } from './faults.ts';
+import { dynamoDbSignupRequests } from './signup-requests.ts';
 import { dynamoDbSlugReservations, type SlugReservationOptions } from './slug-reservations.ts';
 import { tableRequests } from './table-requests.ts';
 
@@ -34,13 +35,18 @@ export const createDynamoDbCustomerStore = (
   { now = Date.now, reclaimAfterMs = RECLAIM_AFTER_MS }: Partial<SlugReservationOptions> = {},
 ): CustomerStore => {
   const customersFor = (signal?: AbortSignal) => dynamoDbCustomers(tableRequests(db, tableName, signal), now);
+  const signupRequestsFor = (signal?: AbortSignal) =>
+    dynamoDbSignupRequests(tableRequests(db, tableName, signal), now);
   return {
     findEmailHolder: (emailKey, keyedDigest, signal) =>
       translateStoreFaults(async () => {
         const customers = customersFor(signal);
         const customer = await customers.find(emailKey);
         if (customer === undefined || customers.isExpired(customer)) return undefined;
-        const own = keyedDigest !== undefined && customer.signup_request === keyedDigest;
+        // Only a keyed request that meets a customer pays this read.
+        const own =
+          keyedDigest !== undefined &&
+          (await signupRequestsFor(signal).marked(keyedDigest, customer.claim_id));
         // A pending account holds nothing, but a retry of its own request is told it was stored.
         if (customer.is_active === false && !own) return undefined;
         return { keyedSignup: own ? toStoredCustomer(customer) : undefined };
@@ -78,7 +84,6 @@ export const createDynamoDbCustomerStore = (
           created_at: new Date(createdAt).toISOString(),
           is_active: pending === undefined,
           claim_id: claimId,
-          ...(customer.keyedDigest === undefined ? {} : { signup_request: customer.keyedDigest }),
           ...(pending === undefined
             ? {}
             : {
@@ -89,6 +94,9 @@ export const createDynamoDbCustomerStore = (
                 failed_attempts: 0,
               }),
         };
+        if (customer.keyedDigest !== undefined) {
+          await signupRequestsFor(signal).mark(customer.keyedDigest, claimId);
+        }
         const put = await customersFor(signal).put(customer.emailKey, item);
         if (put === 'email-taken') return { ok: false, reason: 'email-taken' };
         // Paused past `reclaimAfterMs`, the signup had its slug reclaimed: a retry gets a new one.

@@ -9,6 +9,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
  * - `slug#<slug>`: the reservation of a slug; its conditional put is the slug uniqueness check.
  * - `slug-next#<base>`: the suffix counter of a slug base.
  * - `idempotency#…`: remembered answers to requests with an Idempotency-Key.
+ * - `signup-request#<keyed digest>`: the slug reservations a keyed signup wrote customers under, for its retries.
  * - `mail-quota#<emailKey>#<YYYY-MM-DD>`: the verification mails sent to an address that day.
  */
 export const customersTable = {
@@ -19,6 +20,7 @@ export const customersTable = {
     slug: 'slug#',
     slugCounter: 'slug-next#',
     idempotency: 'idempotency#',
+    signupRequest: 'signup-request#',
     mailQuota: 'mail-quota#',
   },
   /**
@@ -38,7 +40,7 @@ export const customersTable = {
     indexName: 'token-index',
     partitionKey: 'token_hash',
   },
-  /** Epoch seconds after which DynamoDB may delete the item (idempotency records). */
+  /** Epoch seconds after which DynamoDB may delete the item (idempotency records, signup request markers). */
   timeToLiveAttribute: 'expiration',
 } as const;
 

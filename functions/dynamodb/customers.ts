@@ -15,8 +15,6 @@ export interface CustomerItem extends Customer {
   is_active: boolean;
   /** The slug reservation its signup stored it under. */
   claim_id: string;
-  /** The keyed digest of its signup's request, if it had an Idempotency-Key: tells that request's retries. */
-  signup_request?: string;
   /** Pending accounts (verification required): epoch ms after which the account counts as absent. */
   expires_at?: number;
   /** Its link: the nonce the token is derived from, the token's hash, when it was made (epoch ms). */
@@ -32,7 +30,6 @@ export interface CustomerItem extends Customer {
 
 /** What a customer write sets besides `CustomerItem`'s required attributes: removed when the new one has none. */
 const OPTIONAL_ATTRIBUTES = [
-  'signup_request',
   'expires_at',
   'token_nonce',
   'token_hash',
@@ -66,7 +63,6 @@ export type ReservationFate = 'stored' | 'pending' | 'expired' | 'superseded' | 
 export const CUSTOMER_ATTRIBUTES = [
   ...storedCustomerKeys,
   'claim_id',
-  'signup_request',
   'expires_at',
 ] as const;
 

@@ -13,23 +13,20 @@ import {
   type IdempotencyRecords,
   type KeyClaim,
   type KeyedRequest,
-  keyedDigest,
   REPLAY_WINDOW_SECONDS,
   type RememberedAnswer,
+  type RequestDigests,
 } from '../core/idempotency-records.ts';
 import { customersTable } from './customers-table.ts';
 import { translateStoreFaults } from './faults.ts';
 
-/** Record ids are `idempotency#<hash of the key>`, apart from `customer#` and `slug#` items. */
+/** Record ids are `idempotency#<SHA-256 of the record key>`, apart from `customer#` and `slug#` items. */
 const KEY_PREFIX = 'idempotency';
 /** A claim that meets a record being freed or expiring at that moment tries again, this often at most. */
 const CLAIM_ATTEMPTS = 3;
 
-/** Powertools' payload: the key, and a digest of the body keyed by it. */
+/** Powertools' payload: the record key and the request's digest, both keyed by the signup secret. */
 type Payload = { key: string; body: string };
-
-/** Powertools would store a plain SHA-256 of the body, which holds a password: it gets the keyed digest. */
-const payloadOf = (request: KeyedRequest): Payload => ({ key: request.key, body: keyedDigest(request) });
 
 const isRememberedAnswer = (value: unknown): value is RememberedAnswer =>
   typeof (value as RememberedAnswer | undefined)?.statusCode === 'number' &&
@@ -48,7 +45,14 @@ const isRememberedAnswer = (value: unknown): value is RememberedAnswer =>
 export const createDynamoDbIdempotencyRecords = (
   db: DynamoDBDocumentClient,
   tableName: string,
+  digests: RequestDigests,
 ): IdempotencyRecords => {
+  // Powertools would store a SHA-256 of the key and of the body: a short key, then the body's
+  // password, could be found by guessing. It gets values keyed by the secret instead.
+  const payloadOf = (request: KeyedRequest): Payload => ({
+    key: digests.recordKey(request.key),
+    body: digests.digest(request),
+  });
   const persistence = new DynamoDBPersistenceLayer({
     tableName,
     keyAttr: customersTable.partitionKey,

@@ -19,7 +19,7 @@ export interface ApiRequestState extends Record<string, unknown> {
 
 /**
  * The parsed body replaces the text body once the body middleware has run; a signup that claimed
- * an Idempotency-Key carries the digest of its key and body (`keyedDigest`).
+ * an Idempotency-Key carries the digest of its key and body (`RequestDigests.digest`).
  */
 export type ApiEvent = Omit<APIGatewayProxyEvent, 'body'> & { body: unknown; keyedDigest?: string };
 export type ApiRequest = Request<ApiEvent, APIGatewayProxyResult, Error, Context, ApiRequestState>;

@@ -1,5 +1,5 @@
 import { StoreUnavailableError } from '../core/customer-store.ts';
-import { type IdempotencyRecords, keyedDigest } from '../core/idempotency-records.ts';
+import type { IdempotencyRecords, RequestDigests } from '../core/idempotency-records.ts';
 import type { ApiEvent, ApiMiddleware, ApiRequest, ApiRequestState } from './api-request.ts';
 import { problems } from './http-problems.ts';
 import { TimeBudgetExceededError } from './time-budget.ts';
@@ -9,6 +9,8 @@ const MAX_KEY_LENGTH = 255;
 
 export interface IdempotencyOptions {
   records: IdempotencyRecords;
+  /** The digest the signup tells its request's retries by: the one the records are made with. */
+  digests: RequestDigests;
   /** What a 409 tells the client to wait: the first request ends within its time budget. */
   retryAfterSeconds: number;
 }
@@ -63,7 +65,7 @@ const storeFaultsNoted = async (
  * created customer's answer is remembered for 24 hours and replayed to a retry with the same body;
  * any other answer frees the key, so validation failures are not remembered.
  */
-export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions): ApiMiddleware => ({
+export const idempotency = ({ records, digests, retryAfterSeconds }: IdempotencyOptions): ApiMiddleware => ({
   before: async (request) => {
     const key = keyOf(request.event);
     if (key === undefined) return;
@@ -72,8 +74,8 @@ export const idempotency = ({ records, retryAfterSeconds }: IdempotencyOptions):
     switch (claim.state) {
       case 'claimed':
         request.internal.claimedKey = keyed;
-        // The signup stores it with the customer: a retry after a lost answer finds its own signup.
-        request.event.keyedDigest = keyedDigest(keyed);
+        // The signup marks its customer writes with it: a retry after a lost answer finds its own signup.
+        request.event.keyedDigest = digests.digest(keyed);
         return;
       case 'completed':
         throw problems.replay(claim.answer.statusCode, JSON.parse(claim.answer.body));

@@ -70,7 +70,12 @@ describe('npm run build', () => {
     const script = `const { handler } = await import(${JSON.stringify(bundle.file)}); console.log(typeof handler);`;
     const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script], {
       cwd: bundle.outDir,
-      env: { PATH: process.env.PATH, TABLE_NAME: 'customers', AWS_REGION: 'us-east-1' },
+      env: {
+        PATH: process.env.PATH,
+        TABLE_NAME: 'customers',
+        SIGNUP_SECRET: 'k'.repeat(64),
+        AWS_REGION: 'us-east-1',
+      },
     });
     expect(stdout.trim()).toBe('function');
   });
@@ -93,7 +98,13 @@ describe('npm run build', () => {
     try {
       const { stdout } = await promisify(execFile)(process.execPath, [file], {
         cwd: bundle.outDir,
-        env: { PATH: process.env.PATH, TABLE_NAME: db.tableName, BCRYPT_COST: '4', ...environment },
+        env: {
+          PATH: process.env.PATH,
+          TABLE_NAME: db.tableName,
+          BCRYPT_COST: '4',
+          SIGNUP_SECRET: 'k'.repeat(64),
+          ...environment,
+        },
         timeout: 20_000,
       });
       return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as { statusCode: number; body: unknown };

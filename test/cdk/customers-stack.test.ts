@@ -8,6 +8,7 @@ import { build as esbuild } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { customerKey } from '../../functions/dynamodb/customers.ts';
 import { createTableInput, customersTable } from '../../functions/dynamodb/customers-table.ts';
+import { signupRequestKey } from '../../functions/dynamodb/signup-requests.ts';
 import { slugCounterKey, slugKey } from '../../functions/dynamodb/slug-reservations.ts';
 import { openApiDocument } from '../../functions/http/openapi.ts';
 import { type FunctionName, functionNames } from '../../lib/bundling.ts';
@@ -133,11 +134,13 @@ describe('stage settings', () => {
     expect(commands.size).toBeGreaterThan(0);
     const needed = [...commands].map((command) => actionOfCommand[command] ?? `unmapped ${command}`);
     // Powertools' persistence layer sends its own commands, delete included, on idempotency records.
-    const [store, idempotency] = functionSettings['create-customer'].tableGrants;
+    const [store, idempotency, marker] = functionSettings['create-customer'].tableGrants;
     expect(new Set(needed)).toEqual(new Set(store.actions));
     expect(new Set(idempotency.actions)).toEqual(new Set([...store.actions, 'dynamodb:DeleteItem']));
     const keys = [customerKey('a@example.com'), slugKey('john-doe'), slugCounterKey('john-doe')];
     expect(keys.every((key) => store.keyPrefixes.some((prefix) => key.startsWith(prefix)))).toBe(true);
+    expect(signupRequestKey('digest').startsWith(marker.keyPrefixes[0])).toBe(true);
+    expect(new Set(marker.actions)).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
   });
 });
 

@@ -9,6 +9,7 @@ import {
   type NewCustomer,
   StoreUnavailableError,
 } from '../../functions/core/customer-store.ts';
+import { REPLAY_WINDOW_SECONDS } from '../../functions/core/idempotency-records.ts';
 import {
   createDocumentClient,
   createDynamoDbClient,
@@ -63,6 +64,22 @@ describe.each(storeEngines)('the DynamoDB customer store on $name', (engine) => 
     const claim = await store().claimSlug(customer.slugBase, customer.emailKey);
     return { claim, resume: (on: CustomerStore = store()) => on.createCustomer(customer, claim) };
   };
+
+  /** The reservation id the DynamoDB store hands with a claimed slug. */
+  const claimIdOf = (claim: object): unknown => (claim as { claimId?: unknown }).claimId;
+
+  /** A client whose every write of a customer item fails as an unreachable store would. */
+  const failingCustomerWrites = (documentClient: DynamoDBDocumentClient): DynamoDBDocumentClient =>
+    new Proxy(documentClient, {
+      get: (target, name, receiver) =>
+        name === 'send'
+          ? (command: { input: { Key?: { pk?: string }; UpdateExpression?: string } }) =>
+              String(command.input.Key?.pk).startsWith('customer#') &&
+              command.input.UpdateExpression?.startsWith('SET')
+                ? Promise.reject(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))
+                : target.send(command as never)
+          : Reflect.get(target, name, receiver),
+    });
 
   const items = async () => {
     const { Items = [] } = await db.documentClient.send(new ScanCommand({ TableName: db.tableName }));
@@ -391,6 +408,70 @@ describe.each(storeEngines)('the DynamoDB customer store on $name', (engine) => 
 
       expect(own).toEqual({ keyedSignup: result.ok ? result.customer : 'not created' });
       expect(other).toEqual({ keyedSignup: undefined });
+    });
+
+    it("keeps its request's digest off the customer item, on a marker that expires with the replay window", async () => {
+      const customer = { ...signup('john-doe'), keyedDigest: 'digest-1' };
+      await createCustomer(customer);
+
+      const all = await items();
+      const stored = all.find((item) => item.pk === customerKey(customer.emailKey));
+      expect(stored).not.toHaveProperty('signup_request');
+      expect(JSON.stringify(stored)).not.toContain('digest-1');
+      expect(all.find((item) => item.pk === 'signup-request#digest-1')).toEqual({
+        pk: 'signup-request#digest-1',
+        claim_ids: new Set([stored?.claim_id]),
+        expiration: Math.floor(clock / 1000) + REPLAY_WINDOW_SECONDS,
+      });
+    });
+
+    it('is told to a retry whichever of two concurrent attempts of the request stored it', async () => {
+      const customer = { ...signup('john-doe'), keyedDigest: 'digest-1' };
+      const [first, second] = [await abandonedSignup(customer), await abandonedSignup(customer)];
+
+      // One may find its reservation reclaimed by the other (a 503 for its client): both mark the request first.
+      const results = await Promise.allSettled([first.resume(), second.resume()]);
+
+      const stored = results.flatMap((result) =>
+        result.status === 'fulfilled' && result.value.ok ? [result.value.customer] : [],
+      );
+      expect(stored).toHaveLength(1);
+      expect(await store().findEmailHolder(customer.emailKey, 'digest-1')).toEqual({
+        keyedSignup: stored[0],
+      });
+      const marker = (await items()).find((item) => item.pk === 'signup-request#digest-1');
+      expect(marker?.claim_ids).toEqual(new Set([first.claim, second.claim].map(claimIdOf)));
+    });
+
+    it('is not told to a retry of its keyed request once the marker has expired', async () => {
+      const customer = { ...signup('john-doe'), keyedDigest: 'digest-1' };
+      await createCustomer(customer);
+
+      later(REPLAY_WINDOW_SECONDS * 1000 + 1_000);
+
+      // DynamoDB may keep an expired item for days before its TTL removes it: it counts as absent.
+      expect(await items()).toContainEqual(expect.objectContaining({ pk: 'signup-request#digest-1' }));
+      expect(await store().findEmailHolder(customer.emailKey, 'digest-1')).toEqual({
+        keyedSignup: undefined,
+      });
+    });
+
+    it('is told to a retry whose marker was written though its customer write failed, once a retry stores it', async () => {
+      const customer = { ...signup('john-doe'), keyedDigest: 'digest-1' };
+      const { claim } = await abandonedSignup(customer);
+      await expect(
+        createDynamoDbCustomerStore(failingCustomerWrites(db.documentClient), db.tableName, {
+          now: () => clock,
+        }).createCustomer(customer, claim),
+      ).rejects.toThrow(StoreUnavailableError);
+      // The marker went first: a write that reached the table cannot be missing its marker.
+      expect(await items()).toContainEqual(expect.objectContaining({ pk: 'signup-request#digest-1' }));
+
+      const retried = await createCustomer(customer);
+
+      expect(await store().findEmailHolder(customer.emailKey, 'digest-1')).toEqual({
+        keyedSignup: retried.ok ? retried.customer : 'not created',
+      });
     });
   });
 

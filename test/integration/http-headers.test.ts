@@ -3,7 +3,6 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHandler } from '../../functions/create-customer/handler.ts';
-import { createDynamoDbIdempotencyRecords } from '../../functions/dynamodb/idempotency-records.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
 import { INHERITED_NAMES } from '../support/hostile-requests.ts';
 import {
@@ -12,6 +11,8 @@ import {
   jsonPost,
   silentTelemetry,
   type TestRequest,
+  testDigests,
+  testIdempotencyRecords,
   validSignup,
 } from '../support/signup-handler.ts';
 
@@ -39,7 +40,8 @@ const failingHandler = () =>
     signup: async () => {
       throw new Error('boom');
     },
-    idempotencyRecords: createDynamoDbIdempotencyRecords(db.documentClient, db.tableName),
+    idempotencyRecords: testIdempotencyRecords(db.documentClient, db.tableName),
+    requestDigests: testDigests,
     corsOrigins: [ALLOWED],
     telemetry: silentTelemetry(),
     timeoutEarlyInMillis: 0,
@@ -101,7 +103,7 @@ const answers: [string, number, () => Promise<{ call: ReturnType<typeof handler>
       409,
       async () => {
         const request = jsonPost(validSignup(), { 'Idempotency-Key': 'running' });
-        const records = createDynamoDbIdempotencyRecords(db.documentClient, db.tableName);
+        const records = testIdempotencyRecords(db.documentClient, db.tableName);
         await records.claim({ key: 'running', body: request.body ?? '' }, 10_000);
         return { call: handler(), request };
       },

@@ -1,17 +1,19 @@
-import { createHash } from 'node:crypto';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash, createHmac } from 'node:crypto';
+import { DeleteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type IdempotencyRecords, keyedDigest } from '../../functions/core/idempotency-records.ts';
+import type { IdempotencyRecords } from '../../functions/core/idempotency-records.ts';
 import type { SignupOutcome } from '../../functions/core/signup.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
 import { customersTable } from '../../functions/dynamodb/customers-table.ts';
-import { createDynamoDbIdempotencyRecords } from '../../functions/dynamodb/idempotency-records.ts';
 import {
   contractCustomer,
   createTestHandler,
   invoke,
   jsonPost,
   silentTelemetry,
+  type TestRequest,
+  testDigests,
+  testIdempotencyRecords,
   validSignup,
 } from '../support/signup-handler.ts';
 import { storeEngines, useStoreTable } from '../support/store-engines.ts';
@@ -104,7 +106,8 @@ describe.each(storeEngines)('on $name', (engine) => {
       });
       const call = createHandler({
         signup: () => held,
-        idempotencyRecords: createDynamoDbIdempotencyRecords(db.documentClient, db.tableName),
+        idempotencyRecords: testIdempotencyRecords(db.documentClient, db.tableName),
+        requestDigests: testDigests,
         corsOrigins: [],
         telemetry: silentTelemetry(),
         timeoutEarlyInMillis: 0,
@@ -161,7 +164,8 @@ describe.each(storeEngines)('on $name', (engine) => {
             emailTaken: false,
           };
         },
-        idempotencyRecords: createDynamoDbIdempotencyRecords(db.documentClient, db.tableName),
+        idempotencyRecords: testIdempotencyRecords(db.documentClient, db.tableName),
+        requestDigests: testDigests,
         corsOrigins: [],
         telemetry: silentTelemetry(),
         timeoutEarlyInMillis: 0,
@@ -218,7 +222,7 @@ describe.each(storeEngines)('on $name', (engine) => {
 
     it('costs no store request without the header, nor for a malformed request with it', async () => {
       // Prepare
-      const records = createDynamoDbIdempotencyRecords(db.documentClient, db.tableName);
+      const records = testIdempotencyRecords(db.documentClient, db.tableName);
       const counted: IdempotencyRecords = {
         claim: vi.fn(records.claim),
         remember: vi.fn(records.remember),
@@ -264,27 +268,70 @@ describe.each(storeEngines)('on $name', (engine) => {
     });
   });
 
+  describe('the table, after keyed signups', () => {
+    /** Every text an item holds, down to the members of its sets. */
+    const texts = (value: unknown): string[] => {
+      if (typeof value === 'string') return [value];
+      if (value instanceof Set || Array.isArray(value)) return [...value].flatMap(texts);
+      if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(texts);
+      return [];
+    };
+    const encodings = (hash: Buffer): string[] => [
+      hash.toString('base64'),
+      hash.toString('base64url'),
+      hash.toString('hex'),
+    ];
+    const sha256 = (text: string) => createHash('sha256').update(text).digest();
+
+    it('holds nothing that a guess of the key or the password can be tested against', async () => {
+      const call = handler();
+      const requests = [
+        keyed('7', validSignup()),
+        keyed('a-key-no-item-holds', validSignup({ email: 'jane@example.com', first_name: 'Jane' })),
+      ];
+      for (const request of requests) expect((await invoke(call, request)).statusCode).toBe(201);
+
+      const stored = texts(await items());
+      for (const request of requests) {
+        const key = request.headers?.['Idempotency-Key'] as string;
+        const oldDigest = createHmac('sha256', key)
+          .update(request.body as string)
+          .digest('base64');
+        const testable = [
+          // The old digest, keyed by the Idempotency-Key alone, and Powertools' hash of it.
+          ...encodings(Buffer.from(oldDigest, 'base64')),
+          ...encodings(sha256(JSON.stringify(oldDigest))),
+          ...encodings(sha256(oldDigest)),
+          // The key's SHA-256, which a short key is found from.
+          ...encodings(sha256(key)),
+          ...encodings(sha256(JSON.stringify(key))),
+        ];
+        for (const value of testable) expect(stored.filter((text) => text.includes(value))).toEqual([]);
+      }
+      expect(stored.filter((text) => text.includes('a-key-no-item-holds'))).toEqual([]);
+      expect(stored.filter((text) => text.includes('SecureP@ssw0rd123'))).toEqual([]);
+    });
+  });
+
   describe('a keyed request whose earlier attempt stored the customer and never got its answer', () => {
-    /** The customer as that attempt left it: stored, its key's record gone (freed after a 503, or expired). */
-    const storedByEarlierAttempt = (key: string, body: string, hoursAgo: number) =>
-      db.documentClient.send(
-        new PutCommand({
-          TableName: db.tableName,
-          Item: {
-            pk: 'customer#john@example.com',
-            ...contractCustomer,
-            password: `bcrypt$$2b$04$${'a'.repeat(53)}`,
-            created_at: new Date(Date.now() - hoursAgo * 3_600_000).toISOString(),
-            is_active: true,
-            claim_id: 'earlier-attempt',
-            signup_request: keyedDigest({ key, body }),
-          },
-        }),
-      );
+    const HOUR = 3_600_000;
+    /** That attempt, `hoursAgo`: its customer stored, its key's record then gone (freed after a 503, or expired). */
+    const storedByEarlierAttempt = async (request: TestRequest, hoursAgo: number) => {
+      const then = () => new Date(Date.now() - hoursAgo * HOUR);
+      const earlier = createTestHandler({
+        documentClient: db.documentClient,
+        tableName: db.tableName,
+        now: then,
+      });
+      expect((await invoke(earlier, request)).statusCode).toBe(201);
+      for (const { pk } of await idempotencyItems()) {
+        await db.documentClient.send(new DeleteCommand({ TableName: db.tableName, Key: { pk } }));
+      }
+    };
 
     it('gets that customer with 201 within 24 hours, as the first answer would have been', async () => {
       const request = keyed('lost-answer', validSignup());
-      await storedByEarlierAttempt('lost-answer', request.body as string, 23);
+      await storedByEarlierAttempt(request, 23);
 
       const retry = await invoke(handler(), request);
 
@@ -295,7 +342,7 @@ describe.each(storeEngines)('on $name', (engine) => {
 
     it('is refused as a taken e-mail after 24 hours', async () => {
       const request = keyed('lost-answer', validSignup());
-      await storedByEarlierAttempt('lost-answer', request.body as string, 25);
+      await storedByEarlierAttempt(request, 25);
 
       const late = await invoke(handler(), request);
 
@@ -305,7 +352,7 @@ describe.each(storeEngines)('on $name', (engine) => {
 
     it('does not hand the customer to another key, nor to the same key with another body', async () => {
       const request = keyed('lost-answer', validSignup());
-      await storedByEarlierAttempt('lost-answer', request.body as string, 1);
+      await storedByEarlierAttempt(request, 1);
       const call = handler();
 
       const otherKey = await invoke(call, keyed('other-key', validSignup()));

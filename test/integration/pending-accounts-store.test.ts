@@ -113,6 +113,8 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
       expect(stored?.revoked_claims).toEqual(new Set(['an-old-claim']));
       expect(stored?.token_hash).toBe(second.link.tokenHash);
       expect(stored).not.toHaveProperty('signup_request');
+      // The first request's marker names its own claim only: its retry does not take the new account for its own.
+      expect(await store().findEmailHolder('ann@example.com', 'digest-1')).toBeUndefined();
       expect(await verifications().findAccountByTokenHash(first.link.tokenHash)).toBeUndefined();
       expect(await verifications().findAccountByTokenHash(second.link.tokenHash)).toMatchObject({
         state: 'pending',

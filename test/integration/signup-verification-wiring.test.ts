@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { messages } from '../../functions/core/rules/messages.ts';
 import { createSignupHandler } from '../../functions/create-customer/create-signup-handler.ts';
 import { customerKey } from '../../functions/dynamodb/customers.ts';
-import { readSettings } from '../../functions/settings.ts';
+import { readSignupSettings } from '../../functions/settings.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
 import { testSignupSecret } from '../support/new-customer.ts';
 import { contractCustomer, invoke, jsonPost, validSignup } from '../support/signup-handler.ts';
@@ -13,7 +13,7 @@ const db = await useEmbeddedTable({ freshTablePerTest: true });
 /** The Lambda's signup handler, built from these settings as its entry builds it. */
 const handlerWith = (environment: Record<string, string>) =>
   createSignupHandler(
-    readSettings({
+    readSignupSettings({
       TABLE_NAME: db.tableName,
       BCRYPT_COST: '4',
       SIGNUP_SECRET: testSignupSecret,

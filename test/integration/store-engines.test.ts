@@ -9,7 +9,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDynamoDbClient, toDocumentClient } from '../../functions/dynamodb/client.ts';
 import { customersTable } from '../../functions/dynamodb/customers-table.ts';
-import { createDynamoDbIdempotencyRecords } from '../../functions/dynamodb/idempotency-records.ts';
+import { testIdempotencyRecords } from '../support/signup-handler.ts';
 import { dynaliteEngine, dynamoDbLocalEngine, useStoreTable } from '../support/store-engines.ts';
 
 /*
@@ -84,7 +84,7 @@ describe.each(engines)(
           },
           { step: 'initialize' },
         );
-        return { client, records: createDynamoDbIdempotencyRecords(toDocumentClient(client), db.tableName) };
+        return { client, records: testIdempotencyRecords(toDocumentClient(client), db.tableName) };
       };
 
       it(`is answered ${returnsItemOnConditionCheckFailure ? 'from the refusal itself' : 'after a read of the record'}`, async () => {

@@ -7,11 +7,17 @@ import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { describe, expect, it, vi } from 'vitest';
 import { createHandler } from '../../functions/create-customer/handler.ts';
-import { createDynamoDbIdempotencyRecords } from '../../functions/dynamodb/idempotency-records.ts';
 import { createTelemetry, maskEmail } from '../../functions/http/telemetry.ts';
 import { capturingOutput } from '../support/captured-output.ts';
 import { useEmbeddedTable } from '../support/dynalite.ts';
-import { createTestHandler, invoke, jsonPost, validSignup } from '../support/signup-handler.ts';
+import {
+  createTestHandler,
+  invoke,
+  jsonPost,
+  testDigests,
+  testIdempotencyRecords,
+  validSignup,
+} from '../support/signup-handler.ts';
 
 const db = await useEmbeddedTable({ freshTablePerTest: true });
 
@@ -67,7 +73,8 @@ describe('structured logs (Powertools Logger)', () => {
           cause: new Error(`password2 was ${password}x`),
         });
       },
-      idempotencyRecords: createDynamoDbIdempotencyRecords(db.documentClient, db.tableName),
+      idempotencyRecords: testIdempotencyRecords(db.documentClient, db.tableName),
+      requestDigests: testDigests,
       corsOrigins: [],
       telemetry: createTelemetry(),
       timeoutEarlyInMillis: 0,

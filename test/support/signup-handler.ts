@@ -1,6 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import type { IdempotencyRecords } from '../../functions/core/idempotency-records.ts';
+import { type IdempotencyRecords, requestDigests } from '../../functions/core/idempotency-records.ts';
 import { transliterate } from '../../functions/core/rules/transliterations.ts';
 import { createSignup, type SignupDependencies } from '../../functions/core/signup.ts';
 import { createHandler } from '../../functions/create-customer/handler.ts';
@@ -10,6 +10,7 @@ import type { Telemetry } from '../../functions/http/telemetry.ts';
 import { createBcryptHasher } from '../../functions/passwords/bcrypt-hasher.ts';
 import { isCommonPassword } from '../../functions/passwords/common-passwords.ts';
 import { localContext } from '../../local/api-gateway-event.ts';
+import { testSignupSecret } from './new-customer.ts';
 
 /** Telemetry that writes nothing, for tests about other things. */
 export const silentTelemetry = (): Telemetry => ({
@@ -33,6 +34,13 @@ export interface TestHandlerOptions {
   timeoutEarlyInMillis?: number;
 }
 
+/** The digests of keyed requests under the tests' signup secret. */
+export const testDigests = requestDigests(testSignupSecret);
+
+/** The Idempotency-Key records on the given table, under the tests' signup secret. */
+export const testIdempotencyRecords = (documentClient: DynamoDBDocumentClient, tableName: string) =>
+  createDynamoDbIdempotencyRecords(documentClient, tableName, testDigests);
+
 /** bcrypt at its cheapest cost, one hasher (and so its threads) for every handler of a test file. */
 export const cheapHasher = createBcryptHasher(4);
 
@@ -43,19 +51,21 @@ export const createTestHandler = ({
   telemetry = silentTelemetry(),
   hasher = cheapHasher,
   now = () => new Date(),
-  idempotencyRecords = createDynamoDbIdempotencyRecords(documentClient, tableName),
+  idempotencyRecords = testIdempotencyRecords(documentClient, tableName),
   corsOrigins = ['https://shop.example.com'],
   timeoutEarlyInMillis = 0,
 }: TestHandlerOptions) =>
   createHandler({
     signup: createSignup({
-      store: createDynamoDbCustomerStore(documentClient, tableName),
+      // One clock for the signup and its store: a test that signs up in the past stores a past customer.
+      store: createDynamoDbCustomerStore(documentClient, tableName, { now: () => now().getTime() }),
       hasher,
       isCommonPassword,
       transliterate,
       now,
     }),
     idempotencyRecords,
+    requestDigests: testDigests,
     corsOrigins,
     telemetry,
     timeoutEarlyInMillis,

@@ -15,6 +15,7 @@ import {
   silentTelemetry,
   type TestAnswer,
   type TestRequest,
+  testDigests,
 } from '../support/signup-handler.ts';
 
 const ALLOWED = 'https://shop.example.com';
@@ -56,6 +57,7 @@ const signupHandler = () =>
       remember: async () => undefined,
       forget: async () => undefined,
     },
+    requestDigests: testDigests,
     corsOrigins: [ALLOWED],
     telemetry: silentTelemetry(),
     timeoutEarlyInMillis: 0,
@@ -272,6 +274,7 @@ describe('the signup under enumeration protection', () => {
         remember: async () => undefined,
         forget: async () => undefined,
       },
+      requestDigests: testDigests,
       corsOrigins: [ALLOWED],
       telemetry: recorded.telemetry,
       timeoutEarlyInMillis: 0,
