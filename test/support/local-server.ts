@@ -31,8 +31,26 @@ const freePortTriple = async (): Promise<number> => {
   }
 };
 
-/** Starts `npm start`'s server as a user would, on a free port and an empty DATA_DIR, and waits for its URL. */
+/** A start that lost its free port to another process between the probe and the server's listen. */
+class PortTakenMeanwhile extends Error {}
+
+/**
+ * Starts `npm start`'s server as a user would, on a free port and an empty DATA_DIR, and waits for its
+ * URL. Other test files start servers at the same time: a port found free may be taken before the
+ * server listens on it, and then the start is tried again on other ports.
+ */
 export const startLocalServer = async (environment: Record<string, string> = {}): Promise<LocalServer> => {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(environment);
+    } catch (error) {
+      if (!(error instanceof PortTakenMeanwhile) || environment.PORT !== undefined || attempt === 5)
+        throw error;
+    }
+  }
+};
+
+const startOnce = async (environment: Record<string, string>): Promise<LocalServer> => {
   const dataDir = environment.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'signup-data-'));
   const child: ChildProcess = spawn(process.execPath, ['local/server.ts'], {
     cwd: projectRoot,
@@ -55,7 +73,11 @@ export const startLocalServer = async (environment: Record<string, string> = {})
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
     child.once('exit', (code) =>
-      reject(new Error(`the server exited (${code}) before listening:\n${output}`)),
+      reject(
+        /^PORT=\d+: port \d+.* is in use/m.test(output)
+          ? new PortTakenMeanwhile(output)
+          : new Error(`the server exited (${code}) before listening:\n${output}`),
+      ),
     );
   });
   return {
