@@ -40,7 +40,10 @@ export const customersTable = {
     indexName: 'token-index',
     partitionKey: 'token_hash',
   },
-  /** Epoch seconds after which DynamoDB may delete the item (idempotency records, signup request markers). */
+  /**
+   * Epoch seconds after which DynamoDB may delete the item: idempotency records, signup request
+   * markers, mail quotas, pending accounts.
+   */
   timeToLiveAttribute: 'expiration',
 } as const;
 

@@ -17,6 +17,11 @@ export interface CustomerItem extends Customer {
   claim_id: string;
   /** Pending accounts (verification required): epoch ms after which the account counts as absent. */
   expires_at?: number;
+  /**
+   * The table's TTL (epoch seconds): DynamoDB deletes a pending account, with its personal data, once
+   * it has expired. Never on an item that keeps revoked claims, whose deletion would forget them.
+   */
+  expiration?: number;
   /** Its link: the nonce the token is derived from, the token's hash, when it was made (epoch ms). */
   token_nonce?: string;
   token_hash?: string;
@@ -31,6 +36,7 @@ export interface CustomerItem extends Customer {
 /** What a customer write sets besides `CustomerItem`'s required attributes: removed when the new one has none. */
 const OPTIONAL_ATTRIBUTES = [
   'expires_at',
+  'expiration',
   'token_nonce',
   'token_hash',
   'token_issued_at',
@@ -60,11 +66,7 @@ export const PERSONAL_ATTRIBUTES = [
 export type ReservationFate = 'stored' | 'pending' | 'expired' | 'superseded' | 'dead' | 'open';
 
 /** The attributes of a customer item that answers and replays read: everything but the password and the link. */
-export const CUSTOMER_ATTRIBUTES = [
-  ...storedCustomerKeys,
-  'claim_id',
-  'expires_at',
-] as const;
+export const CUSTOMER_ATTRIBUTES = [...storedCustomerKeys, 'claim_id', 'expires_at'] as const;
 
 type FoundCustomer = Pick<CustomerItem, (typeof CUSTOMER_ATTRIBUTES)[number]>;
 
@@ -102,9 +104,15 @@ export const dynamoDbCustomers = (table: TableRequests, now: () => number) => {
     for (let round = 0; round < 4; round += 1) {
       // No customer, or another one (which this reservation could still replace if it is pending).
       const revoked = await table.update(key, {
-        UpdateExpression: 'ADD #revoked :claimSet',
+        // Its TTL goes: an item that keeps revoked claims is never deleted.
+        UpdateExpression: 'ADD #revoked :claimSet REMOVE #expiration',
         ConditionExpression: 'attribute_not_exists(#email) OR #claimId <> :claimId',
-        ExpressionAttributeNames: { '#revoked': 'revoked_claims', '#email': 'email', '#claimId': 'claim_id' },
+        ExpressionAttributeNames: {
+          '#revoked': 'revoked_claims',
+          '#email': 'email',
+          '#claimId': 'claim_id',
+          '#expiration': 'expiration',
+        },
         ExpressionAttributeValues: { ':claimSet': new Set([claimId]), ':claimId': claimId },
       });
       if (revoked !== undefined) return 'dead';
@@ -148,37 +156,54 @@ export const dynamoDbCustomers = (table: TableRequests, now: () => number) => {
 
     /**
      * Writes the customer unless the e-mail key has an active one or its reservation was revoked; a
-     * pending account is replaced (an update: the item's `revoked_claims` stays). A write whose
-     * answer was lost and whose SDK retry was refused finds its own write: `stored` all the same.
+     * pending account is replaced (an update: the item's `revoked_claims` stays). A pending account
+     * gets the table's TTL unless the item keeps revoked claims. A write whose answer was lost and
+     * whose SDK retry was refused finds its own write: `stored` all the same.
      */
-    put: async (emailKey: string, item: CustomerItem): Promise<'stored' | 'email-taken' | 'revoked'> => {
-      const set = Object.keys(item).filter((name) => item[name as keyof CustomerItem] !== undefined);
-      const remove = OPTIONAL_ATTRIBUTES.filter((name) => item[name] === undefined);
-      const written = await table.update(customerKey(emailKey), {
-        UpdateExpression:
-          `SET ${set.map((_, i) => `#s${i} = :s${i}`).join(', ')}` +
-          (remove.length > 0 ? ` REMOVE ${remove.map((_, i) => `#r${i}`).join(', ')}` : ''),
-        ConditionExpression:
-          '(attribute_not_exists(#email) OR #active = :pending) AND ' +
-          '(attribute_not_exists(#revoked) OR NOT contains(#revoked, :claim))',
-        ExpressionAttributeNames: {
-          ...names(set, 's'),
-          ...names(remove, 'r'),
-          '#email': 'email',
-          '#active': 'is_active',
-          '#revoked': 'revoked_claims',
-        },
-        ExpressionAttributeValues: {
-          ...Object.fromEntries(set.map((name, i) => [`:s${i}`, item[name as keyof CustomerItem]])),
-          ':pending': false,
-          ':claim': item.claim_id,
-        },
-      });
-      if (written !== undefined) return 'stored';
-      const holder = await table.get(customerKey(emailKey), ['email', 'claim_id', 'is_active']);
+    put: async (emailKey: string, customer: CustomerItem): Promise<'stored' | 'email-taken' | 'revoked'> => {
+      const { expiration: _unset, ...item } = customer;
+      const expiration =
+        isPending(item) && item.expires_at !== undefined ? Math.ceil(item.expires_at / 1000) : undefined;
+      const write = (withExpiration: boolean) => {
+        const written: CustomerItem = withExpiration ? { ...item, expiration } : item;
+        const set = Object.keys(written).filter((name) => written[name as keyof CustomerItem] !== undefined);
+        const remove = OPTIONAL_ATTRIBUTES.filter((name) => written[name] === undefined);
+        return table.update(customerKey(emailKey), {
+          UpdateExpression:
+            `SET ${set.map((_, i) => `#s${i} = :s${i}`).join(', ')}` +
+            (remove.length > 0 ? ` REMOVE ${remove.map((_, i) => `#r${i}`).join(', ')}` : ''),
+          ConditionExpression:
+            '(attribute_not_exists(#email) OR #active = :pending) AND ' +
+            (withExpiration
+              ? 'attribute_not_exists(#revoked)'
+              : '(attribute_not_exists(#revoked) OR NOT contains(#revoked, :claim))'),
+          ExpressionAttributeNames: {
+            ...names(set, 's'),
+            ...names(remove, 'r'),
+            '#email': 'email',
+            '#active': 'is_active',
+            '#revoked': 'revoked_claims',
+          },
+          ExpressionAttributeValues: {
+            ...Object.fromEntries(set.map((name, i) => [`:s${i}`, written[name as keyof CustomerItem]])),
+            ':pending': false,
+            ...(withExpiration ? {} : { ':claim': item.claim_id }),
+          },
+        });
+      };
+      if ((await write(expiration !== undefined)) !== undefined) return 'stored';
+      const holder = await table.get(customerKey(emailKey), [
+        'email',
+        'claim_id',
+        'is_active',
+        'revoked_claims',
+      ]);
       if (isCustomer(holder) && holder.claim_id === item.claim_id) return 'stored';
       // A pending holder would have been replaced: the reservation was revoked.
       if (isCustomer(holder) && !isPending(holder)) return 'email-taken';
+      if (revokedClaims(holder).has(item.claim_id)) return 'revoked';
+      // Refused for the revoked claims of other reservations alone: the account goes without the TTL.
+      if (expiration !== undefined && (await write(false)) !== undefined) return 'stored';
       return 'revoked';
     },
 

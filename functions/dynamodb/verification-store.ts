@@ -96,13 +96,15 @@ const dynamoDbVerifications = (
       maxFailedAttempts: number,
     ): Promise<StoredCustomer | undefined> => {
       const item = await table.update(customerKey(account.emailKey), {
-        UpdateExpression: 'SET #active = :active REMOVE #expires',
+        // Active for good: no longer the TTL's to delete.
+        UpdateExpression: 'SET #active = :active REMOVE #expires, #expiration',
         ConditionExpression:
           '#claimId = :claimId AND #tokenHash = :tokenHash AND #failed < :maxFailed AND ' +
           '(#active = :active OR #expires > :now)',
         ExpressionAttributeNames: {
           '#active': 'is_active',
           '#expires': 'expires_at',
+          '#expiration': 'expiration',
           '#claimId': 'claim_id',
           '#tokenHash': 'token_hash',
           '#failed': 'failed_attempts',

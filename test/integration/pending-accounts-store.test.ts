@@ -1,4 +1,4 @@
-import { GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import type { ClaimedSlug, NewCustomer } from '../../functions/core/customer-store.ts';
 import { tokenHash, verificationToken } from '../../functions/core/verification-token.ts';
@@ -19,7 +19,9 @@ const HOUR = 60 * MINUTE;
 
 describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (engine) => {
   const db = useStoreTable(engine, { freshTablePerTest: true, requestTimeoutMs: 30_000 });
-  let clock = Date.parse('2026-03-01T12:00:00Z');
+  // Years after the real clock: DynamoDB Local runs the table's TTL, and would delete at random moments
+  // the items of a fake time already past (pending accounts, markers, records).
+  let clock = Date.parse('2036-03-01T12:00:00Z');
   const later = (ms: number) => {
     clock += ms;
   };
@@ -191,6 +193,91 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
         new GetCommand({ TableName: db.tableName, Key: { pk: slugKey('late-name') }, ConsistentRead: true }),
       );
       expect(reservation.Item?.email_key).toBe('b@example.com');
+    });
+  });
+
+  describe("the table's TTL, which deletes expired pending accounts", () => {
+    /** An item DynamoDB may delete must keep no revoked claim: forgetting one could let a late signup write. */
+    const expectNoRevocationDeletable = async () => {
+      for (const stored of await allItems())
+        if (stored.revoked_claims !== undefined)
+          expect(stored, String(stored.pk)).not.toHaveProperty('expiration');
+    };
+    /** What DynamoDB does to an item whose `expiration` has passed, some time after it. */
+    const deleteAsTtlWould = (emailKey: string) =>
+      db.documentClient.send(
+        new DeleteCommand({
+          TableName: db.tableName,
+          Key: { pk: customerKey(emailKey) },
+          ConditionExpression: '#expiration < :now',
+          ExpressionAttributeNames: { '#expiration': 'expiration' },
+          ExpressionAttributeValues: { ':now': Math.floor(clock / 1000) },
+        }),
+      );
+
+    it('is set on a pending account, to its expiry in seconds, and on no active one', async () => {
+      await signUp(newPendingCustomer('ann@example.com', 'ann-lee').customer);
+      await signUp(newCustomer('bob@example.com', 'bob-ray'));
+
+      expect((await item('ann@example.com'))?.expiration).toBe(Math.ceil((clock + PENDING_FOR_MS) / 1000));
+      expect(await item('bob@example.com')).not.toHaveProperty('expiration');
+    });
+
+    it('goes when the account is verified', async () => {
+      const { customer, link } = newPendingCustomer('ann@example.com', 'ann-lee');
+      await signUp(customer);
+
+      await verifications().activate(await accountOf(link.tokenHash), 5);
+
+      expect(await item('ann@example.com')).not.toHaveProperty('expiration');
+    });
+
+    it('is never set on an item that keeps revoked claims, nor kept when a claim is revoked on it', async () => {
+      await signUp(newPendingCustomer('ann@example.com', 'ann-lee').customer);
+      await db.documentClient.send(
+        new UpdateCommand({
+          TableName: db.tableName,
+          Key: { pk: customerKey('ann@example.com') },
+          UpdateExpression: 'ADD revoked_claims :claim',
+          ExpressionAttributeValues: { ':claim': new Set(['an-old-claim']) },
+        }),
+      );
+      const replacing = newPendingCustomer('ann@example.com', 'ann-lee');
+      expect(await signUp(replacing.customer)).toMatchObject({ is_active: false });
+      // A signup of another address whose reservation is revoked on this item, as a sweep does.
+      await signUp(newPendingCustomer('cy@example.com', 'cy-ode').customer);
+      await store().abandonClaim(await store().claimSlug('cy-ode', 'cy@example.com'));
+
+      expect(await item('ann@example.com')).toMatchObject({
+        token_hash: replacing.link.tokenHash,
+        revoked_claims: new Set(['an-old-claim']),
+      });
+      await expectNoRevocationDeletable();
+      expect(await item('cy@example.com')).toMatchObject({ revoked_claims: expect.any(Set) });
+    });
+
+    it('once it has deleted an expired account, the address and the slug are free and no late write of it holds the slug', async () => {
+      const pending = newPendingCustomer('ann@example.com', 'ann-lee');
+      const claim = await store().claimSlug('ann-lee', 'ann@example.com');
+      expect(await store().createCustomer(pending.customer, claim)).toMatchObject({ ok: true });
+      // DynamoDB deletes an expired item within days of its time.
+      later(PENDING_FOR_MS + HOUR);
+      await deleteAsTtlWould('ann@example.com');
+      expect(await item('ann@example.com')).toBeUndefined();
+
+      later(RECLAIM_AFTER_MS + 1_000);
+      expect(await slugOf(newCustomer('other@example.com', 'ann-lee'))).toBe('ann-lee');
+      expect(await signUp(newPendingCustomer('ann@example.com', 'ann-lee').customer)).toMatchObject({
+        slug: 'ann-lee-2',
+      });
+      // The deleted account's write again, as an SDK retry whose answer was lost.
+      const late = await store()
+        .createCustomer(pending.customer, claim)
+        .catch((error: unknown) => error);
+
+      expect(late).toMatchObject({ name: 'StoreUnavailableError' });
+      expect(await item('ann@example.com')).toMatchObject({ slug: 'ann-lee-2' });
+      await expectNoRevocationDeletable();
     });
   });
 
