@@ -18,7 +18,7 @@ import { closedPort, functionEnvironment, measureColdStarts } from './cold-start
 import { costPerMillionSignups } from './cost.ts';
 import { ENUMERATION_PROTECTED, measureEnumerationTiming } from './enumeration.ts';
 import { measureInitBreakdown } from './init-breakdown.ts';
-import { startBenchServer } from './local-server.ts';
+import { type BenchServer, startBenchServer } from './local-server.ts';
 import { round } from './stats.ts';
 import { storeRequests } from './store-requests.ts';
 import { measureRejections, measureThroughput, measureWarmSignup } from './warm.ts';
@@ -49,6 +49,19 @@ const BUDGETS = {
 } as const;
 
 const resultsFile = new URL('./results.json', import.meta.url);
+
+/** What `measure` finds on a server started with `options`, which is stopped whatever happens. */
+const measuredOn = async <T>(
+  options: Parameters<typeof startBenchServer>[0],
+  measure: (server: BenchServer) => Promise<T>,
+): Promise<T> => {
+  const server = await startBenchServer(options);
+  try {
+    return await measure(server);
+  } finally {
+    await server.stop();
+  }
+};
 
 if (!existsSync(deployedBundle)) {
   console.error(`${deployedBundle} is missing: run \`npm run build\` first.`);
@@ -141,50 +154,24 @@ try {
   // The same signup at the cost the prod stage hashes with: the overhead is the same few
   // milliseconds, the hash four times longer.
   log(`${SAMPLES.warmSignupsAtProdCost} signups at the prod stage's bcrypt cost ${prod.bcryptCost}`);
-  const prodServer = await startBenchServer({ bcryptCost: prod.bcryptCost, nodeFlags });
-  let warmAtProdCost: Awaited<ReturnType<typeof measureWarmSignup>>;
-  try {
-    warmAtProdCost = await measureWarmSignup(prodServer, {
-      samples: SAMPLES.warmSignupsAtProdCost,
-      bcryptCost: prod.bcryptCost,
-    });
-  } finally {
-    await prodServer.stop();
-  }
+  const warmAtProdCost = await measuredOn({ bcryptCost: prod.bcryptCost, nodeFlags }, (server) =>
+    measureWarmSignup(server, { samples: SAMPLES.warmSignupsAtProdCost, bcryptCost: prod.bcryptCost }),
+  );
 
   // The same signups with the store answering at once: what the path adds to the hash without it.
   log(`${SAMPLES.warmSignups} signups with the store answering at once`);
-  const instantServer = await startBenchServer({
-    bcryptCost: WARM_BCRYPT_COST,
-    nodeFlags,
-    instantStore: true,
-  });
-  let warmWithoutStore: Awaited<ReturnType<typeof measureWarmSignup>>;
-  try {
-    warmWithoutStore = await measureWarmSignup(instantServer, {
-      samples: SAMPLES.warmSignups,
-      bcryptCost: WARM_BCRYPT_COST,
-    });
-  } finally {
-    await instantServer.stop();
-  }
+  const warmWithoutStore = await measuredOn(
+    { bcryptCost: WARM_BCRYPT_COST, nodeFlags, instantStore: true },
+    (server) => measureWarmSignup(server, { samples: SAMPLES.warmSignups, bcryptCost: WARM_BCRYPT_COST }),
+  );
 
   log(
     `${SAMPLES.enumerationSignupsPerKind} signups each of a new, a pending and a taken address, enumeration protection on`,
   );
-  const protectedServer = await startBenchServer({
-    bcryptCost: WARM_BCRYPT_COST,
-    nodeFlags,
-    environment: ENUMERATION_PROTECTED,
-  });
-  let enumeration: Awaited<ReturnType<typeof measureEnumerationTiming>>;
-  try {
-    enumeration = await measureEnumerationTiming(protectedServer, {
-      samples: SAMPLES.enumerationSignupsPerKind,
-    });
-  } finally {
-    await protectedServer.stop();
-  }
+  const enumeration = await measuredOn(
+    { bcryptCost: WARM_BCRYPT_COST, nodeFlags, environment: ENUMERATION_PROTECTED },
+    (server) => measureEnumerationTiming(server, { samples: SAMPLES.enumerationSignupsPerKind }),
+  );
   const [lowestRatio, highestRatio] = BUDGETS.enumerationRatio;
   const withinEnumerationBounds = (ratio: number) => ratio >= lowestRatio && ratio <= highestRatio;
 

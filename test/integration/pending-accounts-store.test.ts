@@ -54,6 +54,17 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
   const allItems = async () =>
     (await db.documentClient.send(new ScanCommand({ TableName: db.tableName }))).Items ?? [];
 
+  /** A reservation of this e-mail key revoked on its customer item, as a sweep does. */
+  const revokeOnItem = (emailKey: string, claimId: string) =>
+    db.documentClient.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: { pk: customerKey(emailKey) },
+        UpdateExpression: 'ADD revoked_claims :claim',
+        ExpressionAttributeValues: { ':claim': new Set([claimId]) },
+      }),
+    );
+
   /** The account its token's link finds, through the index and a consistent read. */
   const accountOf = async (hash: string) => {
     const account = await verifications().findAccountByTokenHash(hash);
@@ -98,14 +109,7 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
     it('is replaced by a new signup of the address, which keeps the revocations and kills the old link', async () => {
       const first = newPendingCustomer('ann@example.com', 'ann-lee');
       await signUp({ ...first.customer, keyedDigest: 'digest-1' });
-      await db.documentClient.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: { pk: customerKey('ann@example.com') },
-          UpdateExpression: 'ADD revoked_claims :claim',
-          ExpressionAttributeValues: { ':claim': new Set(['an-old-claim']) },
-        }),
-      );
+      await revokeOnItem('ann@example.com', 'an-old-claim');
       const second = newPendingCustomer('ann@example.com', 'ann-lee');
 
       const replaced = await signUp(second.customer);
@@ -234,14 +238,7 @@ describe.each(storeEngines)('pending accounts in the DynamoDB store on $name', (
 
     it('is never set on an item that keeps revoked claims, nor kept when a claim is revoked on it', async () => {
       await signUp(newPendingCustomer('ann@example.com', 'ann-lee').customer);
-      await db.documentClient.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: { pk: customerKey('ann@example.com') },
-          UpdateExpression: 'ADD revoked_claims :claim',
-          ExpressionAttributeValues: { ':claim': new Set(['an-old-claim']) },
-        }),
-      );
+      await revokeOnItem('ann@example.com', 'an-old-claim');
       const replacing = newPendingCustomer('ann@example.com', 'ann-lee');
       expect(await signUp(replacing.customer)).toMatchObject({ is_active: false });
       // A signup of another address whose reservation is revoked on this item, as a sweep does.
