@@ -4,7 +4,7 @@
  * service itself answers with (rules/messages.ts, http-problems.ts), so the reference cannot drift.
  */
 
-import { type Customer, customerKeys, customerProperties } from '../core/customer.ts';
+import { type Customer, customerKeys, customerProperties, signupCustomerKeys } from '../core/customer.ts';
 import { limits } from '../core/rules/limits.ts';
 import { messages } from '../core/rules/messages.ts';
 import { problems } from './http-problems.ts';
@@ -32,20 +32,24 @@ const headerRef = (name: string) => ({ $ref: `#/components/headers/${name}` });
 /** YYYY-MM-DD; the API also reads a one-digit month or day, and answers zero-padded. */
 const datePattern = '^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}$';
 
+/** A customer's property as the answer types it, without its prose: what a client sends in that field too. */
+const fieldType = ({ description: _prose, examples: _examples, ...type }: Schema): Schema => type;
+
 /**
  * What a client sends in each field. The validator's schema leaves types out on purpose (a wrong
- * type is a field error, reported with every other), so the reference adds them here.
+ * type is a field error, reported with every other), so the reference adds them here: the
+ * customer's own fields typed as the customer is, the passwords besides.
  */
 const requestFieldTypes: Record<keyof typeof signupRequestSchema.properties, Schema> = {
-  email: { type: 'string', format: 'email', maxLength: limits.emailMaxLength },
-  first_name: { type: 'string', maxLength: limits.nameMaxLength },
-  last_name: { type: 'string', maxLength: limits.nameMaxLength },
+  ...(Object.fromEntries(
+    signupCustomerKeys.map((key) => [key, fieldType(customerProperties[key])]),
+  ) as Record<(typeof signupCustomerKeys)[number], Schema>),
+  date_of_birth: { ...fieldType(customerProperties.date_of_birth), pattern: datePattern },
   // maxLength counts characters and cannot say bytes: a password of at most 72 bytes has at most 72
   // characters, so this bound refuses nothing the API accepts; the description says the rest.
   password: { type: 'string', format: 'password', maxLength: limits.passwordMaxBytes },
   // Any longer second password cannot match an accepted first one.
   password2: { type: 'string', format: 'password', maxLength: limits.passwordMaxBytes },
-  date_of_birth: { type: ['string', 'null'], format: 'date', maxLength: 10, pattern: datePattern },
 };
 
 /** The validator's schema without its `$id`: here the component's name identifies it. */
