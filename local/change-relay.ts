@@ -148,6 +148,8 @@ export const attachChangeRelay = (
   }: ChangeRelayOptions,
 ): ChangeRelay => {
   const itemQueues = new Map<string, Promise<unknown>>();
+  /** Writes answered whose after-images are still being read. */
+  const recording = new Set<Promise<void>>();
   const deliveries = new Set<Promise<void>>();
 
   const read = async (key: string): Promise<Item | undefined> =>
@@ -208,17 +210,29 @@ export const attachChangeRelay = (
           onUnread?.(error);
           return undefined;
         });
-      return oneAtATime(keys, async () => {
+      // The write's answer goes out as soon as it comes; the next write to these items waits until
+      // this one's after-image is read, so each record's images are still its own write's.
+      const answered = Promise.withResolvers<Awaited<ReturnType<typeof next>>>();
+      const recorded = oneAtATime(keys, async () => {
         const before = await readAll();
-        const result = await next(args);
+        let result: Awaited<ReturnType<typeof next>>;
+        try {
+          result = await next(args);
+        } catch (error) {
+          answered.reject(error);
+          return;
+        }
+        answered.resolve(result);
         const after = before === undefined ? undefined : await readAll();
-        if (before === undefined || after === undefined) return result;
+        if (before === undefined || after === undefined) return;
         keys.forEach((key, index) => {
           if (!sameItem(before[index], after[index]))
             relay(streamRecordOf(tableName, key, before[index], after[index]));
         });
-        return result;
       });
+      recording.add(recorded);
+      void recorded.finally(() => recording.delete(recorded));
+      return answered.promise;
     },
     // At `build` the input is the wire's (a document client's marshalling is done), and a write's retries are inside.
     { step: 'build', name: 'localChangeRelay' },
@@ -226,7 +240,8 @@ export const attachChangeRelay = (
 
   return {
     idle: async () => {
-      while (deliveries.size > 0) await Promise.allSettled(deliveries);
+      while (recording.size > 0 || deliveries.size > 0)
+        await Promise.allSettled([...recording, ...deliveries]);
     },
   };
 };
