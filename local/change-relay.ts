@@ -1,13 +1,14 @@
 /**
  * dynalite has no streams: this relay stands in for DynamoDB Streams, the EventBridge Pipe and the SQS
- * queue of the deployment. It watches every write a DynamoDB client makes to a customer item, reads
- * the item before and after (one write per item at a time, so the two images are that write's), and
- * hands the stream record AWS would make, wrapped as the SQS message the Pipe would deliver, to the
- * same handler the queue feeds in AWS, again later when the handler reports it failed.
+ * queue of the deployment. It watches every write a DynamoDB client makes to a customer item, takes
+ * the item's images before and after (one write per item at a time, so the two images are that
+ * write's), and hands the stream record AWS would make, wrapped as the SQS message the Pipe would
+ * deliver, to the same handler the queue feeds in AWS, again later when the handler reports it failed.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type AttributeValue, type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { customersTable } from '../functions/dynamodb/customers-table.ts';
 
@@ -19,8 +20,9 @@ export type ChangeConsumer = (event: SQSEvent) => Promise<SQSBatchResponse>;
 export interface ChangeRelayOptions {
   tableName: string;
   /**
-   * The client the item is read with before and after each write: one that gives up quickly, so that
-   * a store that fails costs a write little more than it would have anyway.
+   * The client the item is read with after each write, and before one that asks for values back:
+   * one that gives up quickly, so that a store that fails costs a write little more than it would
+   * have anyway.
    */
   reads: DynamoDBClient;
   consume: ChangeConsumer;
@@ -42,12 +44,48 @@ const ACCOUNT = '000000000000';
 /** Roughly what SQS's visibility timeout and a Pipe's retries would space deliveries by, shortened for a person waiting. */
 const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 60_000, 60_000];
 
-const WRITE_COMMANDS = new Set([
-  'PutItemCommand',
-  'UpdateItemCommand',
-  'DeleteItemCommand',
-  'TransactWriteItemsCommand',
-]);
+const SINGLE_ITEM_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
+const WRITE_COMMANDS = new Set([...SINGLE_ITEM_WRITES, 'TransactWriteItemsCommand']);
+
+interface WireRequest {
+  headers: Record<string, string>;
+  body?: unknown;
+}
+
+/**
+ * A single-item write that asks for no values back is sent asking for the item as it was (`ALL_OLD`),
+ * so that its old image comes with its answer instead of from a read that the answer would wait for,
+ * and is that write's own whoever else writes the item. False for any other write.
+ */
+const askForOldImage = (commandName: string, request: WireRequest): boolean => {
+  // The serialised JSON, as text or as its bytes.
+  const text =
+    typeof request.body === 'string'
+      ? request.body
+      : request.body instanceof Uint8Array
+        ? Buffer.from(request.body).toString('utf8')
+        : undefined;
+  if (!SINGLE_ITEM_WRITES.has(commandName) || text === undefined) return false;
+  const body = JSON.parse(text) as { ReturnValues?: string };
+  if ((body.ReturnValues ?? 'NONE') !== 'NONE') return false;
+  const asked = JSON.stringify({ ...body, ReturnValues: 'ALL_OLD' });
+  request.body = asked;
+  // The length was set before this step; the signature, after it, covers the new body.
+  for (const name of Object.keys(request.headers))
+    if (name.toLowerCase() === 'content-length') request.headers[name] = String(Buffer.byteLength(asked));
+  return true;
+};
+
+/**
+ * The old image the write answered, as the wire has it: a document client has already converted its
+ * answer, which the relay then converts back (its partition key, a string there, tells which).
+ */
+const oldImageOf = (attributes: Record<string, unknown> | undefined): Item | undefined => {
+  if (attributes === undefined || Object.keys(attributes).length === 0) return undefined;
+  return typeof attributes[customersTable.partitionKey] === 'string'
+    ? marshall(attributes, { convertClassInstanceToMap: true })
+    : (attributes as Item);
+};
 
 /** The partition keys of customer items a write's input touches, in the relayed table. */
 const customerKeysWritten = (
@@ -214,13 +252,20 @@ export const attachChangeRelay = (
       // this one's after-image is read, so each record's images are still its own write's.
       const answered = Promise.withResolvers<Awaited<ReturnType<typeof next>>>();
       const recorded = oneAtATime(keys, async () => {
-        const before = await readAll();
+        const oldImageAsked = askForOldImage(commandName, args.request as WireRequest);
+        let before = oldImageAsked ? [] : await readAll();
         let result: Awaited<ReturnType<typeof next>>;
         try {
           result = await next(args);
         } catch (error) {
           answered.reject(error);
           return;
+        }
+        if (oldImageAsked) {
+          // The caller asked for nothing: it gets nothing.
+          const { Attributes, ...output } = result.output as { Attributes?: Record<string, unknown> };
+          before = [oldImageOf(Attributes)];
+          result = { ...result, output: output as typeof result.output };
         }
         answered.resolve(result);
         const after = before === undefined ? undefined : await readAll();

@@ -115,7 +115,7 @@ export const dynamoDbCustomers = (table: TableRequests, now: () => number) => {
         },
         ExpressionAttributeValues: { ':claimSet': new Set([claimId]), ':claimId': claimId },
       });
-      if (revoked !== undefined) return 'dead';
+      if (revoked) return 'dead';
       // Its own customer: revoked only as a pending account past its time, whose personal data goes with it.
       const expired = await table.update(key, {
         UpdateExpression: `ADD #revoked :claimSet REMOVE ${PERSONAL_ATTRIBUTES.map((_, i) => `#p${i}`).join(', ')}`,
@@ -134,7 +134,7 @@ export const dynamoDbCustomers = (table: TableRequests, now: () => number) => {
           ':now': now(),
         },
       });
-      if (expired !== undefined) return 'dead';
+      if (expired) return 'dead';
       const item = await table.get(key, ['email', 'claim_id', 'is_active', 'expires_at']);
       if (isCustomer(item) && item.claim_id === claimId && !isExpired(item, now())) {
         return isPending(item) ? 'pending' : 'stored';
@@ -191,7 +191,7 @@ export const dynamoDbCustomers = (table: TableRequests, now: () => number) => {
           },
         });
       };
-      if ((await write(expiration !== undefined)) !== undefined) return 'stored';
+      if (await write(expiration !== undefined)) return 'stored';
       const holder = await table.get(customerKey(emailKey), [
         'email',
         'claim_id',
@@ -203,7 +203,7 @@ export const dynamoDbCustomers = (table: TableRequests, now: () => number) => {
       if (isCustomer(holder) && !isPending(holder)) return 'email-taken';
       if (revokedClaims(holder).has(item.claim_id)) return 'revoked';
       // Refused for the revoked claims of other reservations alone: the account goes without the TTL.
-      if (expiration !== undefined && (await write(false)) !== undefined) return 'stored';
+      if (expiration !== undefined && (await write(false))) return 'stored';
       return 'revoked';
     },
 
@@ -254,7 +254,7 @@ export const dynamoDbCustomers = (table: TableRequests, now: () => number) => {
           ':requestableBefore': at - minIntervalMs,
         },
       });
-      return requested !== undefined;
+      return requested;
     },
   };
 };

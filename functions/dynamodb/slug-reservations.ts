@@ -158,7 +158,7 @@ export const dynamoDbSlugReservations = (
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt += 1) {
       // Past a run of other bases' slugs (`john-doe-2` of "John Doe 2"), in growing steps.
       const step = attempt < STEPS_OF_ONE ? 1 : 2 ** (attempt - STEPS_OF_ONE + 1);
-      const counter = (await table.update(slugCounterKey(slugBase), {
+      const counter = (await table.updateAndRead(slugCounterKey(slugBase), {
         // Operands read the item as it was: `previous` gets the signup that was `latest` until now.
         UpdateExpression:
           'ADD #next :step SET #swept = if_not_exists(#swept, :one), #sweptAt = if_not_exists(#sweptAt, :now), ' +

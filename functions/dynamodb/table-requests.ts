@@ -31,6 +31,23 @@ export const isConditionalCheckFailed = (error: unknown): boolean =>
  */
 export const tableRequests = (db: DynamoDBDocumentClient, tableName: string, signal?: AbortSignal) => {
   const options = signal === undefined ? {} : { abortSignal: signal };
+  const sendUpdate = async (
+    pk: string,
+    update: Update,
+    returnValues: 'NONE' | 'ALL_NEW',
+  ): Promise<Record<string, unknown> | undefined> => {
+    signal?.throwIfAborted();
+    try {
+      const { Attributes } = await db.send(
+        new UpdateCommand({ TableName: tableName, Key: { [PK]: pk }, ReturnValues: returnValues, ...update }),
+        options,
+      );
+      return Attributes ?? {};
+    } catch (error) {
+      if (isConditionalCheckFailed(error)) return undefined;
+      throw error;
+    }
+  };
   return {
     /** A strongly consistent read of some attributes of one item. */
     get: async (pk: string, attributes: readonly string[]): Promise<Record<string, unknown> | undefined> => {
@@ -69,20 +86,16 @@ export const tableRequests = (db: DynamoDBDocumentClient, tableName: string, sig
       }
     },
 
+    /**
+     * Updates the item if its condition holds; false if it does not. It asks for nothing back: a
+     * customer's answer would carry its password hash for no reader.
+     */
+    update: async (pk: string, update: Update): Promise<boolean> =>
+      (await sendUpdate(pk, update, 'NONE')) !== undefined,
+
     /** Updates the item, returning all its attributes after the update; undefined if its condition fails. */
-    update: async (pk: string, update: Update): Promise<Record<string, unknown> | undefined> => {
-      signal?.throwIfAborted();
-      try {
-        const { Attributes } = await db.send(
-          new UpdateCommand({ TableName: tableName, Key: { [PK]: pk }, ReturnValues: 'ALL_NEW', ...update }),
-          options,
-        );
-        return Attributes ?? {};
-      } catch (error) {
-        if (isConditionalCheckFailed(error)) return undefined;
-        throw error;
-      }
-    },
+    updateAndRead: (pk: string, update: Update): Promise<Record<string, unknown> | undefined> =>
+      sendUpdate(pk, update, 'ALL_NEW'),
   };
 };
 

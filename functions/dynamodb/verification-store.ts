@@ -95,7 +95,7 @@ const dynamoDbVerifications = (
       account: AccountToVerify,
       maxFailedAttempts: number,
     ): Promise<StoredCustomer | undefined> => {
-      const item = await table.update(customerKey(account.emailKey), {
+      const item = await table.updateAndRead(customerKey(account.emailKey), {
         // Active for good: no longer the TTL's to delete.
         UpdateExpression: 'SET #active = :active REMOVE #expires, #expiration',
         ConditionExpression:
@@ -142,7 +142,7 @@ const dynamoDbVerifications = (
           ':renewableBefore': at - minIntervalMs,
         },
       });
-      return renewed !== undefined;
+      return renewed;
     },
   };
 };

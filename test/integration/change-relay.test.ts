@@ -139,6 +139,75 @@ describe('the local change relay, standing in for the stream and the Pipe', () =
     );
   });
 
+  it('answers a write that asks for nothing before any read of the item, its old image its own answer', async () => {
+    const client = createDynamoDbClient({ endpoint: dynamoDbLocal.endpoint, requestTimeoutMs: 10_000 });
+    const reads = createDynamoDbClient({ endpoint: dynamoDbLocal.endpoint, requestTimeoutMs: 10_000 });
+    // Every read the relay makes is held until the test lets it through.
+    let gate = Promise.withResolvers<void>();
+    const readsSent: string[] = [];
+    reads.middlewareStack.add(
+      (next, context) => async (args) => {
+        readsSent.push(context.commandName ?? '');
+        await gate.promise;
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const messages: SQSEvent['Records'] = [];
+    const relay = attachChangeRelay(client, {
+      tableName,
+      reads,
+      consume: async (event) => {
+        messages.push(...event.Records);
+        return { batchItemFailures: [] };
+      },
+    });
+    const db = toDocumentClient(client);
+    const pk = `customer#${randomUUID()}@example.com`;
+    gate.resolve();
+    await db.send(new PutCommand({ TableName: tableName, Item: pendingItem(pk, 'n1') }));
+    await relay.idle();
+    await stream.newRecords();
+    gate = Promise.withResolvers<void>();
+    readsSent.length = 0;
+
+    let answered = false;
+    const asked = db
+      .send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { pk },
+          UpdateExpression: 'SET token_nonce = :nonce',
+          ExpressionAttributeValues: { ':nonce': 'n2' },
+        }),
+      )
+      .finally(() => {
+        answered = true;
+      });
+    // The one read the relay makes is the item after the write, once the write has been answered.
+    await vi.waitFor(() => expect(readsSent).toEqual(['GetItemCommand']));
+    expect(answered).toBe(true);
+    gate.resolve();
+    expect((await asked).Attributes).toBeUndefined();
+    // A caller that asks for values gets them; the relay then reads the old image before the write.
+    const withValues = await db.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: { pk },
+        UpdateExpression: 'SET token_nonce = :nonce',
+        ExpressionAttributeValues: { ':nonce': 'n3' },
+        ReturnValues: 'UPDATED_OLD',
+      }),
+    );
+    expect(withValues.Attributes).toEqual({ token_nonce: 'n2' });
+    await relay.idle();
+
+    const streamed = (await stream.newRecords()).filter((record) => record.dynamodb?.Keys?.pk?.S === pk);
+    const relayedRecords = messages.slice(1).map((message) => JSON.parse(message.body) as DynamoDBRecord);
+    expect(relayedRecords.map(essence)).toEqual(streamed.map(essence));
+    expect(relayedRecords.map((record) => record.dynamodb?.OldImage?.token_nonce?.S)).toEqual(['n1', 'n2']);
+  });
+
   it('answers the write without waiting for the consumer, and delivers again what the consumer failed', async () => {
     const release = Promise.withResolvers<void>();
     let attempts = 0;
