@@ -20,12 +20,15 @@ import { ENUMERATION_PROTECTED, measureEnumerationTiming } from './enumeration.t
 import { measureInitBreakdown } from './init-breakdown.ts';
 import { type BenchServer, startBenchServer } from './local-server.ts';
 import { round } from './stats.ts';
-import { storeRequests } from './store-requests.ts';
 import { measureRejections, measureThroughput, measureWarmSignup } from './warm.ts';
+import { measureWarmFunction } from './warm-function.ts';
 
 const SAMPLES = {
   coldStartsPerSide: 31,
   profiledColdStarts: 5,
+  // Before any warm timing: V8 optimises the SDK's, dynalite's and our code only after some dozens of calls.
+  warmUps: 60,
+  warmUpsAtProdCost: 10,
   warmSignups: 50,
   warmSignupsAtProdCost: 12,
   rejectionsPerKind: 40,
@@ -41,9 +44,8 @@ const BUDGETS = {
   // Leaves room for the store's two requests, which a cost-10 hash does not dwarf (BENCHMARKS.md).
   warmSignupRatio: 1.2,
   pathBeyondHashAndStoreMs: 2,
-  invalidInputMs: 3,
-  commonPasswordMs: 3,
-  duplicateEmailMs: 5,
+  // A refusal's own path; one that must ask the store whether its e-mail is taken may add that read.
+  refusalMs: 3,
   // The contract's bounds on a pending or taken address's answer time over a new one's.
   enumerationRatio: [0.8, 1.25],
 } as const;
@@ -118,23 +120,34 @@ try {
     bytesBySource: bytesBySource(mapped.metafile).map(([source, bytes]) => ({ source, bytes })),
   };
 
+  log(
+    `${SAMPLES.warmSignups} signups of the bundle invoked as Lambda does, against as many hashes, e-mail reads and customer puts`,
+  );
+  const warmFunction = await measureWarmFunction({
+    bundle: deployedBundle,
+    environment: { ...environment, BCRYPT_COST: String(WARM_BCRYPT_COST) },
+    samples: SAMPLES.warmSignups,
+    warmUps: SAMPLES.warmUps,
+    dataDir: join(work, 'function-store'),
+  });
+
   const nodeFlags = process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   log(`starting the local server at bcrypt cost ${WARM_BCRYPT_COST}`);
   const server = await startBenchServer({ bcryptCost: WARM_BCRYPT_COST, nodeFlags });
-  const store = await storeRequests(join(work, 'store'), process.env.TABLE_NAME || 'customers');
   let warm: Awaited<ReturnType<typeof measureWarmSignup>>;
   let rejections: Awaited<ReturnType<typeof measureRejections>>;
   let throughput: Awaited<ReturnType<typeof measureThroughput>>;
   try {
-    log(`${SAMPLES.warmSignups} signups against as many hashes, e-mail reads and customer puts`);
+    log(`${SAMPLES.warmSignups} signups against as many hashes`);
     warm = await measureWarmSignup(server, {
       samples: SAMPLES.warmSignups,
+      warmUps: SAMPLES.warmUps,
       bcryptCost: WARM_BCRYPT_COST,
-      store,
     });
     log(`${SAMPLES.rejectionsPerKind} rejections of each kind`);
     rejections = await measureRejections(server, {
       samples: SAMPLES.rejectionsPerKind,
+      warmUps: SAMPLES.warmUps,
       takenEmail: 'warm-0@example.com',
     });
     log(`${SAMPLES.throughputSignups} signups from ${THROUGHPUT_CLIENTS} concurrent clients`);
@@ -145,24 +158,30 @@ try {
       hashMs: warm.hashAlone.median,
     });
   } finally {
-    await store.close();
     await server.stop();
   }
-  const alone = warm.storeRequests;
-  if (alone === undefined) throw new Error('the warm signups were measured without the store requests');
 
   // The same signup at the cost the prod stage hashes with: the overhead is the same few
   // milliseconds, the hash four times longer.
   log(`${SAMPLES.warmSignupsAtProdCost} signups at the prod stage's bcrypt cost ${prod.bcryptCost}`);
   const warmAtProdCost = await measuredOn({ bcryptCost: prod.bcryptCost, nodeFlags }, (server) =>
-    measureWarmSignup(server, { samples: SAMPLES.warmSignupsAtProdCost, bcryptCost: prod.bcryptCost }),
+    measureWarmSignup(server, {
+      samples: SAMPLES.warmSignupsAtProdCost,
+      warmUps: SAMPLES.warmUpsAtProdCost,
+      bcryptCost: prod.bcryptCost,
+    }),
   );
 
   // The same signups with the store answering at once: what the path adds to the hash without it.
   log(`${SAMPLES.warmSignups} signups with the store answering at once`);
   const warmWithoutStore = await measuredOn(
     { bcryptCost: WARM_BCRYPT_COST, nodeFlags, instantStore: true },
-    (server) => measureWarmSignup(server, { samples: SAMPLES.warmSignups, bcryptCost: WARM_BCRYPT_COST }),
+    (server) =>
+      measureWarmSignup(server, {
+        samples: SAMPLES.warmSignups,
+        warmUps: SAMPLES.warmUps,
+        bcryptCost: WARM_BCRYPT_COST,
+      }),
   );
 
   log(
@@ -186,32 +205,32 @@ try {
       holds: coldStart.ratio <= BUDGETS.coldStartRatio,
     },
     {
-      what: `warm signup (cost ${WARM_BCRYPT_COST})`,
-      measured: `${warm.signup.median} ms vs ${warm.hashAlone.median} ms for one hash: ${warm.ratio}× (+${warm.overheadMs} ms)`,
+      what: `warm signup (cost ${WARM_BCRYPT_COST}), the bundle invoked as Lambda does`,
+      measured: `${warmFunction.signup.median} ms vs ${warmFunction.ownHash.median} ms for its own hash: ${warmFunction.ratioToOwnHash}× (against a hash alone, ${warmFunction.hashAlone.median} ms: ${warmFunction.ratio}×)`,
       budget: `≤ ${BUDGETS.warmSignupRatio}×`,
-      holds: warm.ratio <= BUDGETS.warmSignupRatio,
+      holds: warmFunction.ratioToOwnHash <= BUDGETS.warmSignupRatio,
     },
     {
       what: `warm signup (cost ${WARM_BCRYPT_COST}), the path beyond the hash and the store's two requests`,
-      measured: `${alone.pathBeyond.median} ms (p90 ${alone.pathBeyond.p90}): median of each sample's signup − hash − e-mail read − customer put, each alone (medians ${warm.signup.median}, ${warm.hashAlone.median}, ${alone.emailRead.median}, ${alone.customerPut.median} ms)`,
+      measured: `${warmFunction.pathBeyondOwnHash.median} ms (p90 ${warmFunction.pathBeyondOwnHash.p90}): median of each sample's signup − its own hash − e-mail read alone (${warmFunction.emailRead.median} ms) − customer put alone (${warmFunction.customerPut.median} ms); ${warmFunction.pathBeyond.median} ms with the hash alone`,
       budget: `≤ ${BUDGETS.pathBeyondHashAndStoreMs} ms`,
-      holds: alone.pathBeyond.median <= BUDGETS.pathBeyondHashAndStoreMs,
+      holds: warmFunction.pathBeyondOwnHash.median <= BUDGETS.pathBeyondHashAndStoreMs,
     },
     {
-      what: `warm signup (cost ${WARM_BCRYPT_COST}), the path beyond the signup's own hash and the store's two requests`,
-      measured: `${alone.pathBeyondOwnHash.median} ms (p90 ${alone.pathBeyondOwnHash.p90}): as above with each signup's hash as long as it took in the server`,
+      what: `warm signup (cost ${WARM_BCRYPT_COST}) through \`npm start\``,
+      measured: `${warm.signup.median} ms vs ${warm.ownHash.median} ms for its own hash: ${warm.ratioToOwnHash}×, +${warm.beyondOwnHash.median} ms (against a hash alone, ${warm.hashAlone.median} ms: ${warm.ratio}×): HTTP, the local change relay and an embedded store on the server's thread included`,
       budget: 'reported',
       holds: true,
     },
     {
-      what: `warm signup (cost ${WARM_BCRYPT_COST}), the store answering at once`,
-      measured: `${warmWithoutStore.signup.median} ms vs ${warmWithoutStore.hashAlone.median} ms for one hash: ${warmWithoutStore.ratio}× (+${warmWithoutStore.overheadMs} ms): the floor without the store's two requests on the way`,
+      what: `warm signup (cost ${WARM_BCRYPT_COST}) through \`npm start\`, the store answering at once`,
+      measured: `${warmWithoutStore.signup.median} ms vs ${warmWithoutStore.ownHash.median} ms for its own hash: ${warmWithoutStore.ratioToOwnHash}×, +${warmWithoutStore.beyondOwnHash.median} ms (against a hash alone: ${warmWithoutStore.ratio}×): the floor without the store's two requests on the way`,
       budget: 'reported',
       holds: true,
     },
     {
       what: `warm signup (prod cost ${prod.bcryptCost})`,
-      measured: `${warmAtProdCost.signup.median} ms vs ${warmAtProdCost.hashAlone.median} ms for one hash: ${warmAtProdCost.ratio}× (+${warmAtProdCost.overheadMs} ms)`,
+      measured: `${warmAtProdCost.signup.median} ms vs ${warmAtProdCost.ownHash.median} ms for its own hash: ${warmAtProdCost.ratioToOwnHash}× (against a hash alone: ${warmAtProdCost.ratio}×), through \`npm start\``,
       budget: 'reported',
       holds: true,
     },
@@ -224,16 +243,22 @@ try {
     },
     ...(
       [
-        ['invalid input', rejections.invalidInput, BUDGETS.invalidInputMs],
-        ['common password', rejections.commonPassword, BUDGETS.commonPasswordMs],
-        ['duplicate e-mail', rejections.duplicateEmail, BUDGETS.duplicateEmailMs],
+        ['invalid input', rejections.invalidInput, 0],
+        ['common password', rejections.commonPassword, warmFunction.emailRead.median],
+        ['duplicate e-mail', rejections.duplicateEmail, warmFunction.emailRead.median],
       ] as const
-    ).map(([what, result, budgetMs]) => ({
-      what: `rejection: ${what}`,
-      measured: `${result.latency.median} ms, ${result.hashes} hashes`,
-      budget: `≤ ${budgetMs} ms, no hash`,
-      holds: result.latency.median <= budgetMs && result.hashes === 0,
-    })),
+    ).map(([what, result, emailReadMs]) => {
+      const budgetMs = round(BUDGETS.refusalMs + emailReadMs);
+      return {
+        what: `rejection: ${what}`,
+        measured: `${result.latency.median} ms, ${result.hashes} hashes`,
+        budget:
+          emailReadMs === 0
+            ? `≤ ${budgetMs} ms, no hash`
+            : `≤ ${BUDGETS.refusalMs} ms + one e-mail read alone (${budgetMs} ms), no hash`,
+        holds: result.latency.median <= budgetMs && result.hashes === 0,
+      };
+    }),
     {
       what: 'bundle',
       measured: `${round(bundle.bytes / 1000, 1)} kB JS (${round(bundle.gzipBytes / 1000, 1)} kB gzipped); SDK alone ${round(bundle.baselineBytes / 1000, 1)} kB`,
@@ -277,6 +302,7 @@ try {
     initBreakdown,
     bundle,
     warmSignup: warm,
+    warmFunction,
     warmSignupWithoutStore: warmWithoutStore,
     warmSignupAtProdCost: warmAtProdCost,
     rejections,

@@ -3,6 +3,8 @@ import { createDynamoDbCustomerStore } from '../functions/dynamodb/customer-stor
 import { ensureTable, startEmbeddedDynamoDb } from '../local/embedded-dynamodb.ts';
 
 export interface StoreRequests {
+  /** The embedded DynamoDB's endpoint, for a function to share the engine with. */
+  endpoint: string;
   /** One e-mail read as a signup makes it, timed: the e-mail is new. */
   emailRead: (sample: number) => Promise<number>;
   /** One customer's put as a signup makes it after its hash, timed; its slug claim beforehand is not. */
@@ -29,6 +31,7 @@ export const storeRequests = async (dataDir: string, tableName: string): Promise
   const store = createDynamoDbCustomerStore(toDocumentClient(client), tableName);
   const passwordHash = `bcrypt$$2b$10$${'a'.repeat(53)}`;
   return {
+    endpoint: dynamoDb.endpoint,
     emailRead: (sample) => timed(() => store.findEmailHolder(`bench-read-${sample}@example.com`)),
     customerPut: async (sample) => {
       const emailKey = `bench-put-${sample}@example.com`;

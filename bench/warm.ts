@@ -2,7 +2,6 @@ import { Agent } from 'node:http';
 import bcrypt from 'bcryptjs';
 import type { Answer, BenchServer } from './local-server.ts';
 import { median, quantile, round, type Summary, summarise } from './stats.ts';
-import type { StoreRequests } from './store-requests.ts';
 
 const PASSWORD = 'SecureP@ssw0rd123';
 
@@ -10,7 +9,7 @@ const PASSWORD = 'SecureP@ssw0rd123';
  * A last name of letters only for the `index`-th signup of a series: each signup its own slug, so
  * none is a namesake of an earlier one, whose reservation would sweep that one's index first.
  */
-const uniqueLastName = (series: string, index: number): string => {
+export const uniqueLastName = (series: string, index: number): string => {
   let letters = '';
   let rest = index;
   do {
@@ -62,36 +61,24 @@ export interface WarmSignupResult {
   hashAlone: Summary;
   /** Median signup over median hash. */
   ratio: number;
-  /** What the signup adds to its hash, median against median. */
-  overheadMs: number;
-  /** With the store's requests measured alone in the same run: each of them, and the rest of the path. */
-  storeRequests?: {
-    emailRead: Summary;
-    customerPut: Summary;
-    /**
-     * Each sample's signup minus the hash, the e-mail read and the customer's put of the same sample:
-     * a slowdown of the machine that spans a sample cancels out, where medians of four series need not.
-     */
-    pathBeyond: Summary;
-    /**
-     * The same with the signup's own hash, as long as it took in the server, in place of the hash
-     * alone: what the other processes of a busy machine do to the hash cancels out.
-     */
-    pathBeyondOwnHash: Summary;
-  };
+  /** Each signup's own hash, as long as it took in the server's hashing thread. */
+  ownHash: Summary;
+  /** Median signup over the median of their own hashes. */
+  ratioToOwnHash: number;
+  /** Each signup minus its own hash: what the rest of the path adds, the store's requests included. */
+  beyondOwnHash: Summary;
 }
 
 /**
- * Valid signups on the local server against bcryptjs hashes at the same cost in this process, and,
- * given `store`, against the e-mail read and the customer's put alone, interleaved (the order turned
- * every sample) so that any slowdown of the machine hits them all.
+ * Valid signups on the local server against bcryptjs hashes at the same cost in this process,
+ * interleaved (the order turned every sample) so that any slowdown of the machine hits both.
  */
 export const measureWarmSignup = async (
   server: BenchServer,
-  { samples, bcryptCost, store }: { samples: number; bcryptCost: number; store?: StoreRequests },
+  { samples, warmUps, bcryptCost }: { samples: number; warmUps: number; bcryptCost: number },
 ): Promise<WarmSignupResult> => {
   // Warm both sides up first: the server's first signup reads the data files, and V8 optimises late.
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < warmUps; i++) {
     expectAnswer(
       await server.post(signupBody(`warm-up-${i}@example.com`, uniqueLastName('Warmup', i))),
       201,
@@ -99,51 +86,24 @@ export const measureWarmSignup = async (
     );
     await timeHash(bcryptCost);
   }
-  for (let i = 0; i < 5 && store !== undefined; i++) {
-    await store.emailRead(-1 - i);
-    await store.customerPut(-1 - i);
-  }
   const signups: number[] = [];
   const hashes: number[] = [];
-  const emailReads: number[] = [];
-  const customerPuts: number[] = [];
-  const pathsBeyond: number[] = [];
   const ownHashes: number[] = [];
-  const pathsBeyondOwnHash: number[] = [];
   await countingHashes(server, samples, 'valid signups', async () => {
     for (let i = 0; i < samples; i++) {
       const steps = [
         async () => {
-          const hashedBefore = store === undefined ? 0 : await server.hashMs();
+          const hashedBefore = await server.hashMs();
           const answer = await server.post(signupBody(`warm-${i}@example.com`, uniqueLastName('Warm', i)));
           expectAnswer(answer, 201, '"slug"');
           signups.push(answer.ms);
-          if (store !== undefined) ownHashes.push((await server.hashMs()) - hashedBefore);
+          ownHashes.push((await server.hashMs()) - hashedBefore);
         },
         async () => {
           hashes.push(await timeHash(bcryptCost));
         },
-        ...(store === undefined
-          ? []
-          : [
-              async () => {
-                emailReads.push(await store.emailRead(i));
-              },
-              async () => {
-                customerPuts.push(await store.customerPut(i));
-              },
-            ]),
       ];
       for (let step = 0; step < steps.length; step++) await steps[(i + step) % steps.length]?.();
-      if (store !== undefined) {
-        const [signup, hash, read, put, ownHash] = [signups, hashes, emailReads, customerPuts, ownHashes].map(
-          (series) => series.at(-1),
-        );
-        if ([signup, hash, read, put, ownHash].includes(undefined))
-          throw new Error(`sample ${i} lacks a measurement`);
-        pathsBeyond.push(Number(signup) - Number(hash) - Number(read) - Number(put));
-        pathsBeyondOwnHash.push(Number(signup) - Number(ownHash) - Number(read) - Number(put));
-      }
     }
   });
   return {
@@ -151,17 +111,9 @@ export const measureWarmSignup = async (
     signup: summarise(signups),
     hashAlone: summarise(hashes),
     ratio: round(median(signups) / median(hashes)),
-    overheadMs: round(median(signups) - median(hashes)),
-    ...(store === undefined
-      ? {}
-      : {
-          storeRequests: {
-            emailRead: summarise(emailReads),
-            customerPut: summarise(customerPuts),
-            pathBeyond: summarise(pathsBeyond),
-            pathBeyondOwnHash: summarise(pathsBeyondOwnHash),
-          },
-        }),
+    ownHash: summarise(ownHashes),
+    ratioToOwnHash: round(median(signups) / median(ownHashes)),
+    beyondOwnHash: summarise(signups.map((ms, i) => ms - (ownHashes[i] ?? Number.NaN))),
   };
 };
 
@@ -184,7 +136,7 @@ export interface RejectionsResult {
  */
 export const measureRejections = async (
   server: BenchServer,
-  { samples, takenEmail }: { samples: number; takenEmail: string },
+  { samples, warmUps, takenEmail }: { samples: number; warmUps: number; takenEmail: string },
 ): Promise<RejectionsResult> => {
   const kinds = {
     invalidInput: {
@@ -217,7 +169,7 @@ export const measureRejections = async (
     number[]
   >;
   for (const name of names) {
-    for (let i = 0; i < 5; i++)
+    for (let i = 0; i < warmUps; i++)
       expectAnswer(await server.post(kinds[name].body(-1 - i)), 400, kinds[name].words);
   }
   const hashesOf = {} as Record<keyof typeof kinds, number>;
