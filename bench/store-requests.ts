@@ -20,9 +20,9 @@ const timed = async (request: () => Promise<unknown>): Promise<number> => {
 
 /**
  * The two requests a warm signup cannot do without, each alone, through the signup's own store and
- * client options, on an embedded DynamoDB in this process on LevelDB under `dataDir`: as in `npm
- * start`, the client and the engine then share one thread, where a server's engine in another
- * process would do its share of each request on another core.
+ * client options, on an embedded DynamoDB in this process on LevelDB under `dataDir`: the process
+ * whose function shares the engine (`endpoint`), so that the requests alone and the signup's own
+ * pay for the engine on the same thread.
  */
 export const storeRequests = async (dataDir: string, tableName: string): Promise<StoreRequests> => {
   const dynamoDb = await startEmbeddedDynamoDb({ dataDir });
