@@ -44,6 +44,8 @@ const ACCOUNT = '000000000000';
 /** Roughly what SQS's visibility timeout and a Pipe's retries would space deliveries by, shortened for a person waiting. */
 const DEFAULT_RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 60_000, 60_000];
 
+const utf8 = new TextDecoder();
+
 const SINGLE_ITEM_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand']);
 const WRITE_COMMANDS = new Set([...SINGLE_ITEM_WRITES, 'TransactWriteItemsCommand']);
 
@@ -58,12 +60,13 @@ interface WireRequest {
  * and is that write's own whoever else writes the item. False for any other write.
  */
 const askForOldImage = (commandName: string, request: WireRequest): boolean => {
-  // The serialised JSON, as text or as its bytes.
+  // The serialised JSON, as text or as its bytes. The SDK's bytes convert themselves to text with a
+  // console warning when a string method (Buffer.from calls valueOf) touches them; a decoder reads them as bytes.
   const text =
     typeof request.body === 'string'
       ? request.body
       : request.body instanceof Uint8Array
-        ? Buffer.from(request.body).toString('utf8')
+        ? utf8.decode(request.body)
         : undefined;
   if (!SINGLE_ITEM_WRITES.has(commandName) || text === undefined) return false;
   const body = JSON.parse(text) as { ReturnValues?: string };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBRecord, SQSEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { newTokenNonce, tokenHash, verificationToken } from '../../functions/core/verification-token.ts';
 import { createDynamoDbClient, toDocumentClient } from '../../functions/dynamodb/client.ts';
 import { attachChangeRelay } from '../../local/change-relay.ts';
@@ -74,6 +74,13 @@ const pendingItem = (pk: string, nonce: string) => ({
 });
 
 describe('the local change relay, standing in for the stream and the Pipe', () => {
+  // The SDK warns on the console, where npm start's log lines go, when its request bytes are read as text.
+  let warnings: MockInstance<typeof console.warn>;
+  beforeAll(() => {
+    warnings = vi.spyOn(console, 'warn');
+  });
+  afterEach(() => expect(warnings).not.toHaveBeenCalled());
+
   it('hands over the records DynamoDB Streams writes for the same writes, as Pipes messages', async () => {
     const { db, relay, messages } = relayed();
     const pk = `customer#${randomUUID()}@example.com`;

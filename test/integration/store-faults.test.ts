@@ -113,7 +113,9 @@ const loseAnswerToFirstWriteOf = (
   client.middlewareStack.add(
     (next) => async (args) => {
       const written = await next(args);
-      const body = String((args.request as { body?: unknown } | undefined)?.body);
+      // The SDK's request bytes, decoded as bytes: read as text they warn on the console.
+      const wire = (args.request as { body?: unknown } | undefined)?.body;
+      const body = wire instanceof Uint8Array ? new TextDecoder().decode(wire) : String(wire);
       const update = body.includes('"UpdateExpression"') && body.includes(`"Key":{"pk":{"S":"${prefix}`);
       if (!lost && (update || body.includes(`"Item":{"pk":{"S":"${prefix}`))) {
         lost = true;
